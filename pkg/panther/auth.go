@@ -1,0 +1,208 @@
+// This file holds the HTTP layer that keeps the API key safe: the key is
+// stored in a type that never prints, added only to requests for the
+// configured API origin, removed from every other request, and redirects to
+// another origin are refused. See FINDINGS.md: every simpler approach
+// (a RequestEditorFn, securityprovider, a RoundTripper that always sets the
+// header) forwards the key to whatever host a 302/307 names.
+
+package panther
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/pantherkit/panther-go/api"
+)
+
+// headerAPIKey is the header Panther reads the token from.
+const headerAPIKey = "X-API-Key"
+
+// ErrCrossOriginRedirect is returned (wrapped in a *url.Error) when the server
+// answers with a redirect to another scheme, host or port. Such redirects are
+// never followed: the request would reach a server that is not the API.
+var ErrCrossOriginRedirect = errors.New("panther: redirect to another origin refused")
+
+// secret holds the API token. It prints as [redacted] however it is
+// formatted, and holds the value behind a pointer so that printing a struct
+// containing it (fmt cannot call methods of unexported fields) shows an
+// address rather than the token.
+type secret struct{ p *string }
+
+func newSecret(s string) secret { return secret{p: &s} }
+
+func (s secret) empty() bool    { return s.p == nil || *s.p == "" }
+func (s secret) reveal() string { return *s.p }
+
+// String reports whether a token is set, never the token.
+func (s secret) String() string {
+	if s.empty() {
+		return "[unset]"
+	}
+	return "[redacted]"
+}
+
+func (s secret) GoString() string             { return s.String() }
+func (s secret) Format(f fmt.State, _ rune)   { _, _ = f.Write([]byte(s.String())) }
+func (s secret) LogValue() slog.Value         { return slog.StringValue(s.String()) }
+func (s secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+func (s secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// redact replaces the token in text, in case a server echoes it in a message.
+func (s secret) redact(text string) string {
+	if s.empty() || !strings.Contains(text, *s.p) {
+		return text
+	}
+	return strings.ReplaceAll(text, *s.p, "[redacted]")
+}
+
+// origin is what the key is bound to: scheme, host and port, normalized so
+// that https://API.example.com and https://api.example.com:443 are equal.
+type origin struct{ scheme, host, port string }
+
+func originOf(u *url.URL) origin {
+	o := origin{scheme: strings.ToLower(u.Scheme), host: strings.ToLower(u.Hostname()), port: u.Port()}
+	if o.port == "" {
+		switch o.scheme {
+		case "https":
+			o.port = "443"
+		case "http":
+			o.port = "80"
+		}
+	}
+	return o
+}
+
+func (o origin) String() string { return o.scheme + "://" + o.host + ":" + o.port }
+
+// newHTTPClient returns the *http.Client every request of a Client uses,
+// including Raw()'s: a copy of the caller's client (or a default one) whose
+// transport is the chain built by newTransport and whose CheckRedirect refuses
+// to leave the API origin.
+func newHTTPClient(cfg *config, api origin) *http.Client {
+	var hc http.Client
+	if cfg.httpClient != nil {
+		hc = *cfg.httpClient // a copy: the caller's client is never changed
+	} else {
+		hc.Timeout = DefaultTimeout
+	}
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	hc.Transport = newTransport(cfg, api, base)
+
+	callerCheck := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if to := originOf(req.URL); to != api {
+			return fmt.Errorf("%w: the API at %s redirected to %s", ErrCrossOriginRedirect, api, to)
+		}
+		if callerCheck != nil {
+			return callerCheck(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("panther: stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &hc
+}
+
+// newTransport builds the single transport chain of a Client, outermost first:
+//
+//	authTransport  adds X-API-Key for the API origin, strips it elsewhere
+//	base           the caller's transport or http.DefaultTransport
+//
+// Retries (issue #5) belong between authTransport and base, so that every
+// attempt is keyed the same way and Raw() gets them too; body caps are applied
+// where responses are read (readBody in errors.go).
+func newTransport(cfg *config, api origin, base http.RoundTripper) http.RoundTripper {
+	return &authTransport{next: base, origin: api, key: cfg.token}
+}
+
+// authTransport adds the API key to requests for the configured origin and
+// removes any API key header from requests for every other origin.
+type authTransport struct {
+	next   http.RoundTripper
+	origin origin
+	key    secret
+}
+
+// RoundTrip implements http.RoundTripper. It never changes req: it sends a
+// clone when a header has to be added or removed.
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL != nil && originOf(req.URL) == t.origin {
+		r := req.Clone(req.Context())
+		deleteAPIKey(r.Header)
+		r.Header.Set(headerAPIKey, t.key.reveal())
+		return t.next.RoundTrip(r)
+	}
+	if hasAPIKey(req.Header) {
+		r := req.Clone(req.Context())
+		deleteAPIKey(r.Header)
+		return t.next.RoundTrip(r)
+	}
+	return t.next.RoundTrip(req)
+}
+
+// CloseIdleConnections lets http.Client.CloseIdleConnections reach the base transport.
+func (t *authTransport) CloseIdleConnections() {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
+// Format keeps the key out of any printout of the transport.
+func (t *authTransport) Format(f fmt.State, _ rune) {
+	_, _ = fmt.Fprintf(f, "panther.authTransport{origin: %s, key: %s}", t.origin, t.key)
+}
+
+// hasAPIKey and deleteAPIKey match the header name case-insensitively: a
+// caller may have written the map directly with a non-canonical key.
+func hasAPIKey(h http.Header) bool {
+	for k := range h {
+		if strings.EqualFold(k, headerAPIKey) {
+			return true
+		}
+	}
+	return false
+}
+
+func deleteAPIKey(h http.Header) {
+	for k := range h {
+		if strings.EqualFold(k, headerAPIKey) {
+			delete(h, k)
+		}
+	}
+}
+
+// userAgentEditor sets the User-Agent on every request the generated client builds.
+func userAgentEditor(ua string) api.RequestEditorFn {
+	return func(_ context.Context, req *http.Request) error {
+		req.Header.Set("User-Agent", ua)
+		return nil
+	}
+}
+
+// scrub returns err unchanged unless its text contains the token; then it
+// returns an error with the token redacted from the text that still unwraps
+// to err for errors.Is (context.Canceled and the like).
+func (s secret) scrub(err error) error {
+	if err == nil || s.empty() || !strings.Contains(err.Error(), *s.p) {
+		return err
+	}
+	return &redactedError{msg: s.redact(err.Error()), err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }

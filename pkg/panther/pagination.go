@@ -1,0 +1,200 @@
+// This file holds listing: one page (ListPage), every page (Pages) and every
+// user (List), as lazy iterators over the cursor the API returns.
+
+package panther
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"net/http"
+	"slices"
+
+	"github.com/pantherkit/panther-go/api"
+)
+
+// ErrRepeatedCursor is returned by [UsersService.List] and [UsersService.Pages]
+// when the server hands back a page cursor it already gave in the same walk.
+// Following it would loop forever, so the walk stops.
+var ErrRepeatedCursor = errors.New("panther: the server repeated a page cursor; stopped listing to avoid an endless loop")
+
+// ListUsersOptions filters and pages a user listing. The zero value lists
+// every active user, a server-sized page at a time.
+type ListUsersOptions struct {
+	// Contains keeps users whose name or email contains it, ignoring case.
+	Contains string
+	// Status keeps users with this Cognito status, such as "CONFIRMED".
+	Status string
+	// IDs keeps users with these ids (sent as a repeated id parameter).
+	IDs []string
+	// IncludeDeactivated also lists deactivated users (Enabled false).
+	IncludeDeactivated bool
+	// PageSize is the number of users per request, 1..60; 0 leaves it to the
+	// server (60). Other values are rejected before any request.
+	PageSize int
+	// Cursor starts the listing at a page returned earlier as [UserPage.Next].
+	Cursor string
+}
+
+// UserPage is one page of a listing.
+type UserPage struct {
+	// Users holds the page's users; it may be short or even empty on a page
+	// that is not the last.
+	Users []User
+	// Next is the cursor of the following page, "" on the last page. Pass it
+	// as [ListUsersOptions.Cursor] to resume.
+	Next string
+}
+
+// ListPage returns one page of users: the first, or the one at opts.Cursor.
+// A nil opts is the zero [ListUsersOptions].
+//
+// It calls GET /users.
+func (s *UsersService) ListPage(ctx context.Context, opts *ListUsersOptions) (*UserPage, error) {
+	o := copyListOptions(opts)
+	if err := checkListOptions(&o); err != nil {
+		return nil, err
+	}
+	return s.listPage(ctx, o.params())
+}
+
+// Pages returns an iterator over the pages of a listing, starting at
+// opts.Cursor. Nothing is fetched until the iteration asks for a page, and
+// breaking out of the loop stops fetching. It ends after the page whose Next
+// is empty; an error (including invalid options, and [ErrRepeatedCursor]) is
+// yielded once and ends it.
+//
+// opts is copied when Pages is called, so later changes to it have no effect.
+// The iterator can be walked more than once: each walk starts over at
+// opts.Cursor and sends its requests anew.
+//
+// It calls GET /users once per page.
+func (s *UsersService) Pages(ctx context.Context, opts *ListUsersOptions) iter.Seq2[*UserPage, error] {
+	o := copyListOptions(opts)
+	return func(yield func(*UserPage, error) bool) {
+		if err := checkListOptions(&o); err != nil {
+			yield(nil, err)
+			return
+		}
+		for page, err := range s.walk(ctx, o.params()) {
+			if !yield(page, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// List returns an iterator over every user of a listing, page by page as
+// [UsersService.Pages] fetches them: lazily, stopping on break, with an error
+// yielded once (with a zero User) when a page fails. Like Pages, it copies opts
+// and can be walked more than once, each walk starting over.
+//
+//	for u, err := range c.Users.List(ctx, &panther.ListUsersOptions{Contains: "smith"}) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(*u.Id, u.Email)
+//	}
+//
+// It calls GET /users once per page.
+func (s *UsersService) List(ctx context.Context, opts *ListUsersOptions) iter.Seq2[User, error] {
+	pages := s.Pages(ctx, opts)
+	return func(yield func(User, error) bool) {
+		for page, err := range pages {
+			if err != nil {
+				yield(User{}, err)
+				return
+			}
+			for _, u := range page.Users {
+				if !yield(u, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// walk iterates the pages of a listing with params, following next until it
+// is absent or empty, and failing with ErrRepeatedCursor instead of looping.
+// It does not check params: callers do.
+func (s *UsersService) walk(ctx context.Context, params api.UserListParams) iter.Seq2[*UserPage, error] {
+	return func(yield func(*UserPage, error) bool) {
+		p := params // each walk owns its cursor
+		seen := make(map[string]struct{})
+		if p.Cursor != nil {
+			seen[*p.Cursor] = struct{}{}
+		}
+		for {
+			page, err := s.listPage(ctx, p)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(page, nil) || page.Next == "" {
+				return
+			}
+			if _, again := seen[page.Next]; again {
+				yield(nil, ErrRepeatedCursor)
+				return
+			}
+			seen[page.Next] = struct{}{}
+			next := page.Next
+			p.Cursor = &next
+		}
+	}
+}
+
+// listPage fetches one page.
+func (s *UsersService) listPage(ctx context.Context, params api.UserListParams) (*UserPage, error) {
+	var resp api.UserAPIListResp
+	_, err := s.client.call(ctx, opList, func(ctx context.Context) (*http.Response, error) {
+		return s.client.gen.UserList(ctx, &params)
+	}, &resp)
+	if err != nil {
+		return nil, err
+	}
+	page := &UserPage{Users: resp.Results}
+	if page.Users == nil {
+		page.Users = []User{}
+	}
+	if resp.Next != nil {
+		page.Next = *resp.Next
+	}
+	return page, nil
+}
+
+// copyListOptions returns a deep copy of opts (the zero value for nil).
+func copyListOptions(opts *ListUsersOptions) ListUsersOptions {
+	if opts == nil {
+		return ListUsersOptions{}
+	}
+	o := *opts
+	o.IDs = slices.Clone(opts.IDs)
+	return o
+}
+
+// params turns checked options into query parameters; empty fields are left out.
+func (o *ListUsersOptions) params() api.UserListParams {
+	var p api.UserListParams
+	if o.Contains != "" {
+		p.Contains = &o.Contains
+	}
+	if o.Status != "" {
+		p.Status = &o.Status
+	}
+	if len(o.IDs) > 0 {
+		p.Id = &o.IDs
+	}
+	if o.IncludeDeactivated {
+		t := true
+		p.IncludeDeactivated = &t
+	}
+	if o.PageSize > 0 {
+		n := int64(o.PageSize)
+		p.Limit = &n
+	}
+	if o.Cursor != "" {
+		p.Cursor = &o.Cursor
+	}
+	return p
+}
