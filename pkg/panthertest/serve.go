@@ -1,0 +1,330 @@
+package panthertest
+
+// This file is the request pipeline around the generated handlers: latency,
+// rate limit, routing errors, auth, faults, request validation and response
+// validation, in that order.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+// maxRequestBody bounds what the fake reads (and logs) of a request body.
+const maxRequestBody = 1 << 20
+
+// serve is the whole fake as an http.HandlerFunc.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	entry := s.record(r, body)
+	status := 0
+	defer func() { s.update(entry, func(e *Request) { e.Status = status }) }()
+	send := func(rec *recorder) {
+		copyHeader(w.Header(), rec.header)
+		w.WriteHeader(rec.status)
+		_, _ = w.Write(rec.body.Bytes())
+		status = rec.status
+	}
+	ctx := r.Context()
+
+	if !s.wait(ctx, s.cfg.latency) {
+		return
+	}
+	if s.limiter != nil {
+		s.fmu.Lock()
+		ok := s.limiter.allow(s.cfg.now())
+		s.fmu.Unlock()
+		if !ok {
+			rec := jsonRecorder(http.StatusTooManyRequests, messageBody{Message: "Too Many Requests: rate limit exceeded"})
+			rec.header.Set("Retry-After", "1")
+			send(s.checked(r, nil, nil, rec))
+			return
+		}
+	}
+
+	path, ok := s.stripPrefix(r.URL.EscapedPath())
+	if !ok {
+		send(s.checked(r, nil, nil, notFoundRoute(r)))
+		return
+	}
+	op, params, rerr := s.spec.match(r.Method, path)
+	if rerr != nil {
+		var rec *recorder
+		if rerr.status == http.StatusMethodNotAllowed {
+			rec = jsonRecorder(http.StatusMethodNotAllowed, messageBody{
+				Message: fmt.Sprintf("method %s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, rerr.allow),
+			})
+			rec.header.Set("Allow", rerr.allow)
+		} else {
+			rec = notFoundRoute(r)
+		}
+		send(s.checked(r, nil, nil, rec))
+		return
+	}
+	s.update(entry, func(e *Request) { e.Op = op.id })
+
+	if code, msg := s.authorize(r, op); code != 0 {
+		send(s.checked(r, op, params, jsonRecorder(code, msg)))
+		return
+	}
+	if readErr != nil {
+		send(s.checked(r, op, params, jsonRecorder(http.StatusBadRequest, messageBody{Message: "cannot read request body: " + readErr.Error()})))
+		return
+	}
+	if len(body) > maxRequestBody {
+		send(s.checked(r, op, params, jsonRecorder(http.StatusRequestEntityTooLarge, messageBody{
+			Message: fmt.Sprintf("request body larger than %d bytes", maxRequestBody),
+		})))
+		return
+	}
+
+	f, faulty := s.takeFault(op.id)
+	if !faulty {
+		send(s.runAPI(ctx, r, path, body, op, params))
+		return
+	}
+	switch f.Kind {
+	case FaultStatus:
+		code := f.Status
+		if code == 0 {
+			code = http.StatusInternalServerError
+		}
+		rec := jsonRecorder(code, messageBody{Message: fmt.Sprintf("panthertest: injected fault: %d %s", code, http.StatusText(code))})
+		if f.RetryAfter != "" {
+			rec.header.Set("Retry-After", f.RetryAfter)
+		}
+		send(rec)
+	case FaultAfterWrite:
+		s.runAPI(ctx, r, path, body, op, params) // applied, answer discarded
+		code := f.Status
+		if code == 0 {
+			code = http.StatusServiceUnavailable
+		}
+		send(jsonRecorder(code, messageBody{Message: fmt.Sprintf("panthertest: injected fault after write: %d %s", code, http.StatusText(code))}))
+	case FaultReset:
+		reset(w)
+	case FaultSlowBody:
+		rec := s.runAPI(ctx, r, path, body, op, params)
+		status = rec.status
+		s.writeSlow(ctx, w, rec, f.Delay)
+	case FaultHTML:
+		status = http.StatusOK
+		writeHTML(w)
+	case FaultHugeBody:
+		status = http.StatusOK
+		s.writeHuge(ctx, w, f.Size)
+	case FaultEndlessCursor:
+		send(s.runAPI(context.WithValue(ctx, endlessKey{}, true), r, path, body, op, params))
+	}
+}
+
+// stripPrefix removes the WithPathPrefix prefix from an escaped path.
+func (s *Server) stripPrefix(escaped string) (string, bool) {
+	if s.cfg.prefix == "" {
+		return escaped, true
+	}
+	rest, ok := strings.CutPrefix(escaped, s.cfg.prefix)
+	if !ok || !strings.HasPrefix(rest, "/") {
+		return "", false
+	}
+	return rest, true
+}
+
+func notFoundRoute(r *http.Request) *recorder {
+	return jsonRecorder(http.StatusNotFound, messageBody{Message: fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path)})
+}
+
+// runAPI validates the request, runs the generated handler and validates its
+// response. path is the escaped path without the prefix.
+func (s *Server) runAPI(ctx context.Context, r *http.Request, path string, body []byte, op *operation, params map[string]string) *recorder {
+	if s.cfg.validate {
+		if err := s.validateRequest(ctx, r, body, op, params); err != nil {
+			return s.checked(r, op, params, jsonRecorder(http.StatusBadRequest, messageBody{Message: describe(err)}))
+		}
+	}
+	ar := r.Clone(ctx)
+	ar.URL.RawPath = path
+	ar.URL.Path = strings.TrimPrefix(r.URL.Path, s.cfg.prefix)
+	ar.Body = io.NopCloser(bytes.NewReader(body))
+	ar.ContentLength = int64(len(body))
+	rec := newRecorder()
+	s.api.ServeHTTP(rec, ar)
+	if rec.status == 0 {
+		rec.status = http.StatusOK // handler wrote nothing at all
+	}
+	return s.checked(r, op, params, rec)
+}
+
+var requestOptions = &openapi3filter.Options{
+	// Auth was checked before; kin-openapi only needs to be told so.
+	AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+	// Defaults would rewrite the request (limit=60) behind the handler's back.
+	SkipSettingDefaults: true,
+}
+
+func (s *Server) validateRequest(ctx context.Context, r *http.Request, body []byte, op *operation, params map[string]string) error {
+	vr := r.Clone(ctx)
+	vr.Body = io.NopCloser(bytes.NewReader(body))
+	vr.GetBody = nil
+	vr.ContentLength = int64(len(body))
+	return openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
+		Request: vr, PathParams: params, Route: op.route, Options: requestOptions,
+	})
+}
+
+// describe turns a kin-openapi error into a one-line message naming the
+// parameter or field and the rule it broke.
+func describe(err error) string {
+	var re *openapi3filter.RequestError
+	if !errors.As(err, &re) {
+		return err.Error()
+	}
+	where := "request body"
+	if p := re.Parameter; p != nil {
+		where = fmt.Sprintf("%s parameter %q", p.In, p.Name)
+	}
+	var se *openapi3.SchemaError
+	if errors.As(re.Err, &se) {
+		if ptr := se.JSONPointer(); len(ptr) > 0 {
+			where += fmt.Sprintf(" field %q", strings.Join(ptr, "."))
+		}
+		return where + ": " + se.Reason
+	}
+	reason := re.Reason
+	if re.Err != nil {
+		if reason != "" {
+			reason += ": "
+		}
+		reason += re.Err.Error()
+	}
+	return where + ": " + reason
+}
+
+// checked validates a response the fake produced. An invalid one is
+// reported (Errors, and tb.Errorf with WithTB) and replaced by a 500, so a
+// bug in the fake cannot pass for correct behaviour.
+func (s *Server) checked(r *http.Request, op *operation, params map[string]string, rec *recorder) *recorder {
+	if !s.cfg.validate {
+		return rec
+	}
+	err := s.validateResponse(r, op, params, rec)
+	if err == nil {
+		return rec
+	}
+	err = fmt.Errorf("%w to %s %s: status %d: %v", errInvalidResponse, r.Method, r.URL.Path, rec.status, err)
+	s.lmu.Lock()
+	s.errs = append(s.errs, err)
+	s.lmu.Unlock()
+	if s.cfg.tb != nil {
+		s.cfg.tb.Errorf("%v", err)
+	}
+	return jsonRecorder(http.StatusInternalServerError, messageBody{Message: err.Error()})
+}
+
+func (s *Server) validateResponse(r *http.Request, op *operation, params map[string]string, rec *recorder) error {
+	var resp *openapi3.ResponseRef
+	if op != nil {
+		resp = op.route.Operation.Responses.Status(rec.status)
+	}
+	if resp == nil {
+		return checkUndeclared(rec)
+	}
+	if len(resp.Value.Content) == 0 && rec.body.Len() > 0 {
+		return fmt.Errorf("the spec declares no body but got %d bytes", rec.body.Len())
+	}
+	return openapi3filter.ValidateResponse(r.Context(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: r, PathParams: params, Route: op.route, Options: requestOptions,
+		},
+		Status:  rec.status,
+		Header:  rec.header,
+		Body:    io.NopCloser(bytes.NewReader(rec.body.Bytes())),
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	})
+}
+
+// checkUndeclared checks a status the operation does not declare (401, 403,
+// 405, 429, 5xx, list's 400, or any status without a route) has one of the
+// shapes Panther uses for them: {"message": string} or {"error": string}.
+func checkUndeclared(rec *recorder) error {
+	mt, _, _ := mime.ParseMediaType(rec.header.Get("Content-Type"))
+	if mt != "application/json" {
+		return fmt.Errorf("undeclared status with Content-Type %q, want application/json", rec.header.Get("Content-Type"))
+	}
+	var body map[string]any
+	if err := json.Unmarshal(rec.body.Bytes(), &body); err != nil {
+		return fmt.Errorf("undeclared status with a body that is not a JSON object: %w", err)
+	}
+	if len(body) != 1 {
+		return fmt.Errorf("undeclared status: want exactly one of \"message\" or \"error\", got %d fields", len(body))
+	}
+	for _, k := range []string{"message", "error"} {
+		if v, ok := body[k]; ok {
+			if _, ok := v.(string); !ok {
+				return fmt.Errorf("undeclared status: %q is %T, want a string", k, v)
+			}
+			return nil
+		}
+	}
+	return errors.New(`undeclared status: want a "message" or "error" field`)
+}
+
+// wait sleeps for d unless the request or the server ends first.
+func (s *Server) wait(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-s.ctx.Done():
+		return false
+	}
+}
+
+// recorder buffers a response so it can be validated before it is sent.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func newRecorder() *recorder { return &recorder{header: http.Header{}} }
+
+func jsonRecorder(status int, v any) *recorder {
+	rec := newRecorder()
+	_ = writeJSON(rec, status, v) // messageBody and errorBody always marshal
+	return rec
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.WriteHeader(http.StatusOK)
+	return r.body.Write(b)
+}
+
+func copyHeader(dst, src http.Header) {
+	maps.Copy(dst, src)
+}

@@ -1,0 +1,135 @@
+package panthertest
+
+// This file loads the embedded openapi.yaml and derives the fake's routing
+// table from it, so the paths, methods and operation ids the fake answers are
+// exactly those the spec declares.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+
+	panthergo "github.com/pantherkit/panther-go"
+)
+
+// operation is one method on one spec path.
+type operation struct {
+	id    string // operationId, e.g. "user#list"
+	perm  Permission
+	route *routers.Route
+}
+
+// pathRoute is one spec path with the operations declared on it.
+type pathRoute struct {
+	segments []string // "users", "{id}"
+	ops      map[string]*operation
+	allow    string // for 405 answers
+}
+
+// spec is the loaded document and its routing table; it is read-only once
+// built and shared by every Server in the process.
+type spec struct {
+	doc    *openapi3.T
+	routes []*pathRoute
+}
+
+var loadSpec = sync.OnceValues(func() (*spec, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(panthergo.OpenAPI)
+	if err != nil {
+		return nil, fmt.Errorf("load openapi.yaml: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("validate openapi.yaml: %w", err)
+	}
+	// servers: https://{api_host} would only match Panther's host; the fake
+	// routes by itself and never asks kin-openapi to match servers.
+	doc.Servers = nil
+
+	sp := &spec{doc: doc}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		pr := &pathRoute{
+			segments: strings.Split(strings.TrimPrefix(path, "/"), "/"),
+			ops:      map[string]*operation{},
+		}
+		var methods []string
+		for method, op := range item.Operations() {
+			perm := PermUserModify
+			if method == http.MethodGet {
+				perm = PermUserRead
+			}
+			pr.ops[method] = &operation{
+				id:   op.OperationID,
+				perm: perm,
+				route: &routers.Route{
+					Spec: doc, Path: path, PathItem: item, Method: method, Operation: op,
+				},
+			}
+			methods = append(methods, method)
+		}
+		slices.Sort(methods)
+		pr.allow = strings.Join(methods, ", ")
+		sp.routes = append(sp.routes, pr)
+	}
+	return sp, nil
+})
+
+// errNoRoute and errMethod are the two ways match can fail.
+type routeError struct {
+	status int
+	allow  string
+}
+
+// match finds the operation for an escaped path (without any prefix). Path
+// parameters are unescaped exactly once. Paths that a router would clean
+// (empty, "." or ".." segments) match nothing.
+func (sp *spec) match(method, escapedPath string) (*operation, map[string]string, *routeError) {
+	if !strings.HasPrefix(escapedPath, "/") {
+		return nil, nil, &routeError{status: http.StatusNotFound}
+	}
+	segs := strings.Split(escapedPath[1:], "/")
+	for _, s := range segs {
+		if s == "" || s == "." || s == ".." {
+			return nil, nil, &routeError{status: http.StatusNotFound}
+		}
+	}
+	for _, pr := range sp.routes {
+		if len(pr.segments) != len(segs) {
+			continue
+		}
+		params := map[string]string{}
+		ok := true
+		for i, tmpl := range pr.segments {
+			if strings.HasPrefix(tmpl, "{") && strings.HasSuffix(tmpl, "}") {
+				v, err := url.PathUnescape(segs[i])
+				if err != nil {
+					ok = false
+					break
+				}
+				params[tmpl[1:len(tmpl)-1]] = v
+				continue
+			}
+			if segs[i] != tmpl {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		op := pr.ops[method]
+		if op == nil {
+			return nil, nil, &routeError{status: http.StatusMethodNotAllowed, allow: pr.allow}
+		}
+		return op, params, nil
+	}
+	return nil, nil, &routeError{status: http.StatusNotFound}
+}
