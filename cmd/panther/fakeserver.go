@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pantherkit/panther-go/pkg/panthertest"
+)
+
+func newFakeServerCmd(e env) *cobra.Command {
+	var (
+		addr    string
+		users   int
+		latency time.Duration
+		rate    int
+	)
+	cmd := &cobra.Command{
+		Use:   "fake-server",
+		Short: "Serve a fake Panther Users API for testing, until interrupted",
+		Long: `Serve the same fake Panther Users API that panther-go's tests use: every
+request and response is validated against Panther's published spec, filters
+and pagination behave like Panther's, and tokens have permissions.
+
+On start it prints, on stdout, shell lines that point a client at it:
+the URL, a full-access token and a read-only token. Stop it with Ctrl-C.`,
+		Example: `  panther fake-server --addr 127.0.0.1:8080 --users 500
+  eval "$(panther fake-server --users 100 & sleep 1)"   # in a test script
+  panther fake-server --latency 50ms --rate 10           # slow and rate limited`,
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if users < 0 || rate < 0 || latency < 0 {
+				return usagef("--users, --latency and --rate must not be negative")
+			}
+			srv, err := panthertest.Start(
+				panthertest.WithAddr(addr),
+				panthertest.WithUsers(users),
+				panthertest.WithLatency(latency),
+				panthertest.WithRateLimit(rate),
+			)
+			if err != nil {
+				return err
+			}
+			defer srv.Close()
+			fmt.Fprintf(e.stdout, "export PANTHER_API_URL=%s\nexport PANTHER_API_TOKEN=%s\n# read-only token (Read User Info only): %s\n",
+				srv.URL, srv.Token, srv.ReadOnlyToken)
+			fmt.Fprintf(e.stderr, "fake Panther API on %s with %d users; Ctrl-C to stop\n", srv.URL, users)
+			<-cmd.Context().Done()
+			fmt.Fprintln(e.stderr, "fake Panther API stopped")
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (keep it on loopback)")
+	f.IntVar(&users, "users", 25, "users to seed")
+	f.DurationVar(&latency, "latency", 0, "delay added to every response")
+	f.IntVar(&rate, "rate", 0, "requests per second allowed before answering 429 (0: no limit)")
+	return cmd
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/pantherkit/panther-go/pkg/panther"
+)
+
+// columns are the fields shown by the table and CSV formats, in order; the
+// CSV header uses the API's JSON field names.
+var columns = []struct {
+	header, title string
+	value         func(*panther.User) string
+}{
+	{"id", "ID", func(u *panther.User) string { return deref(u.Id) }},
+	{"email", "EMAIL", func(u *panther.User) string { return u.Email }},
+	{"givenName", "GIVEN NAME", func(u *panther.User) string { return u.GivenName }},
+	{"familyName", "FAMILY NAME", func(u *panther.User) string { return u.FamilyName }},
+	{"role", "ROLE", func(u *panther.User) string { return firstNonEmpty(deref(u.Role.Name), deref(u.Role.Id)) }},
+	{"status", "STATUS", func(u *panther.User) string { return deref(u.Status) }},
+	{"enabled", "ENABLED", func(u *panther.User) string { return strconv.FormatBool(u.Enabled) }},
+	{"createdAt", "CREATED", func(u *panther.User) string { return deref(u.CreatedAt) }},
+	{"lastLoggedInAt", "LAST LOGIN", func(u *panther.User) string { return deref(u.LastLoggedInAt) }},
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// printer writes users in one output format. A list is written user by user
+// as pages arrive (flush after each page), so a long listing never waits for
+// the last page, and the JSON format never holds the whole list.
+type printer interface {
+	write(u *panther.User) error
+	flush() error // the end of a page: push what is written so far
+	close() error // the end of the output
+}
+
+// newPrinter returns a printer for format; list selects a JSON array (one value per user otherwise).
+func newPrinter(format string, w io.Writer, list bool) printer {
+	switch format {
+	case "json":
+		return &jsonPrinter{w: bufio.NewWriter(w), list: list}
+	case "csv":
+		return &csvPrinter{w: csv.NewWriter(w)}
+	default:
+		return &tablePrinter{w: tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)}
+	}
+}
+
+type jsonPrinter struct {
+	w    *bufio.Writer
+	list bool
+	n    int
+}
+
+func (p *jsonPrinter) write(u *panther.User) error {
+	indent := ""
+	if p.list {
+		indent = "  "
+	}
+	b, err := json.MarshalIndent(u, indent, "  ")
+	if err != nil {
+		return err
+	}
+	if !p.list {
+		_, err = fmt.Fprintf(p.w, "%s\n", b)
+		return err
+	}
+	sep := ",\n  "
+	if p.n == 0 {
+		sep = "[\n  "
+	}
+	p.n++
+	_, err = fmt.Fprintf(p.w, "%s%s", sep, b)
+	return err
+}
+
+func (p *jsonPrinter) flush() error { return p.w.Flush() }
+
+func (p *jsonPrinter) close() error {
+	if p.list {
+		end := "\n]\n"
+		if p.n == 0 {
+			end = "[]\n"
+		}
+		if _, err := p.w.WriteString(end); err != nil {
+			return err
+		}
+	}
+	return p.w.Flush()
+}
+
+type csvPrinter struct {
+	w      *csv.Writer
+	header bool
+}
+
+func (p *csvPrinter) write(u *panther.User) error {
+	if !p.header {
+		p.header = true
+		if err := p.w.Write(headers(func(c string, _ string) string { return c })); err != nil {
+			return err
+		}
+	}
+	return p.w.Write(row(u))
+}
+
+func (p *csvPrinter) flush() error { p.w.Flush(); return p.w.Error() }
+
+func (p *csvPrinter) close() error {
+	if !p.header { // an empty list still gets its header
+		p.header = true
+		if err := p.w.Write(headers(func(c string, _ string) string { return c })); err != nil {
+			return err
+		}
+	}
+	return p.flush()
+}
+
+// tablePrinter aligns columns, so it holds rows until close; use -o json or
+// -o csv to stream a long listing.
+type tablePrinter struct {
+	w      *tabwriter.Writer
+	header bool
+}
+
+func (p *tablePrinter) write(u *panther.User) error {
+	if !p.header {
+		p.header = true
+		if err := p.line(headers(func(_ string, t string) string { return t })); err != nil {
+			return err
+		}
+	}
+	return p.line(row(u))
+}
+
+func (p *tablePrinter) line(cells []string) error {
+	for i, c := range cells {
+		sep := "\t"
+		if i == len(cells)-1 {
+			sep = "\n"
+		}
+		if _, err := io.WriteString(p.w, c+sep); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *tablePrinter) flush() error { return nil }
+func (p *tablePrinter) close() error { return p.w.Flush() }
+
+func headers(pick func(header, title string) string) []string {
+	out := make([]string, len(columns))
+	for i, c := range columns {
+		out[i] = pick(c.header, c.title)
+	}
+	return out
+}
+
+func row(u *panther.User) []string {
+	out := make([]string, len(columns))
+	for i, c := range columns {
+		out[i] = c.value(u)
+	}
+	return out
+}

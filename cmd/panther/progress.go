@@ -1,0 +1,28 @@
+package main
+
+import "fmt"
+
+// progress reports a long listing on stderr, only when stderr is a terminal:
+// scripts that capture stderr get nothing but real messages.
+type progress struct {
+	e     env
+	shown bool
+}
+
+func newProgress(e env) *progress {
+	return &progress{e: e, shown: false}
+}
+
+func (p *progress) update(users, pages int) {
+	if !p.e.isTerminal(p.e.stderr) {
+		return
+	}
+	p.shown = true
+	fmt.Fprintf(p.e.stderr, "\rfetched %d users (%d pages)", users, pages)
+}
+
+func (p *progress) done() {
+	if p.shown {
+		fmt.Fprintln(p.e.stderr)
+	}
+}

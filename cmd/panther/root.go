@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pantherkit/panther-go/pkg/panther"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// usageError marks a mistake in how the command was called: exit code 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// run is the whole command: main only supplies the process's streams,
+// environment and signals.
+func run(ctx context.Context, args []string, e env) int {
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(e.stderr, "panther: "+describe(err))
+	if isUsage(err) {
+		fmt.Fprintln(e.stderr, "Run 'panther --help' for usage.")
+		return exitUsage
+	}
+	return exitError
+}
+
+func isUsage(err error) bool {
+	var ue usageError
+	// cobra reports an unknown subcommand with a plain error.
+	return errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command ")
+}
+
+// describe turns an error into one line that says what went wrong and what to check.
+func describe(err error) string {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, panther.ErrUnauthorized):
+		return msg + "; check the API token (PANTHER_API_TOKEN or --api-token): it is missing, mistyped or expired"
+	case errors.Is(err, panther.ErrForbidden):
+		return msg + "; the API token lacks a permission: reading users needs Read User Info, changing them needs Manage Users"
+	case errors.Is(err, panther.ErrNotFound):
+		return msg + "; check the id or email ('panther users list' shows them)"
+	case errors.Is(err, panther.ErrRateLimited):
+		return msg + "; Panther is rate limiting this token: try again later or with fewer requests"
+	}
+	return msg
+}
+
+// globals are the flags every command shares.
+type globals struct {
+	apiURL   string
+	apiToken string
+	output   string
+}
+
+func newRootCmd(e env) *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:   "panther",
+		Short: "Manage the users of a Panther deployment",
+		Long: `panther manages the users of a Panther deployment through Panther's REST API.
+
+Configure it with flags or the environment:
+  PANTHER_API_URL     the API URL, https://api.<your-panther-domain> (or PANTHER_API_HOST)
+  PANTHER_API_TOKEN   an API token with Read User Info (and Manage Users to change users)
+
+Data is written to stdout, messages and progress to stderr.
+Exit codes: 0 success, 2 usage error, 1 any other error.`,
+		Example: `  export PANTHER_API_URL=https://api.acme.runpanther.net PANTHER_API_TOKEN=...
+  panther users list --contains acme.com -o csv > users.csv
+  panther demo`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			switch g.output {
+			case "table", "json", "csv":
+				return nil
+			}
+			return usagef("--output %q: must be table, json or csv", g.output)
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.apiURL, "api-url", "", "API URL (default $PANTHER_API_URL, else $PANTHER_API_HOST)")
+	pf.StringVar(&g.apiToken, "api-token", "", "API token (default $PANTHER_API_TOKEN; prefer the variable: flags show in the process list)")
+	pf.StringVarP(&g.output, "output", "o", "table", "output format: table, json or csv")
+
+	root.AddCommand(
+		newUsersCmd(e, g),
+		newFakeServerCmd(e),
+		newDemoCmd(e),
+	)
+	return root
+}
+
+// client builds an API client from the flags and the environment.
+func (g *globals) client(e env) (*panther.Client, error) {
+	base := firstNonEmpty(g.apiURL, e.getenv(panther.EnvAPIURL), e.getenv(panther.EnvAPIHost))
+	if base == "" {
+		return nil, usagef("no API URL: set %s (or %s) to https://api.<your-panther-domain>, or pass --api-url", panther.EnvAPIURL, panther.EnvAPIHost)
+	}
+	token := firstNonEmpty(g.apiToken, e.getenv(panther.EnvAPIToken))
+	if token == "" {
+		return nil, usagef("no API token: set %s, or pass --api-token", panther.EnvAPIToken)
+	}
+	return panther.NewClient(base, panther.WithAPIToken(token), panther.WithUserAgent("panther-cli/"+panther.Version+" "+panther.DefaultUserAgent))
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// args wraps a cobra argument validator so that its failures are usage errors.
+func args(v cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, a []string) error {
+		if err := v(cmd, a); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}
+
+// group is a command that only holds subcommands: run bare, it shows its help
+// and fails as a usage error; given an unknown subcommand, it says so.
+func group(cmd *cobra.Command) *cobra.Command {
+	cmd.Args = func(c *cobra.Command, a []string) error {
+		if len(a) > 0 {
+			return usagef("unknown command %q for %q", a[0], c.CommandPath())
+		}
+		return nil
+	}
+	cmd.RunE = func(c *cobra.Command, _ []string) error {
+		fmt.Fprint(c.ErrOrStderr(), c.UsageString())
+		return usagef("%s needs a subcommand", c.CommandPath())
+	}
+	return cmd
+}

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pantherkit/panther-go/api"
+	"github.com/pantherkit/panther-go/pkg/panthertest"
+)
+
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"list.table", []string{"users", "list", "--max", "5"}},
+		{"list.json", []string{"users", "list", "--max", "5", "-o", "json"}},
+		{"list.csv", []string{"users", "list", "--max", "5", "-o", "csv"}},
+		{"list-empty.json", []string{"users", "list", "--contains", "nobody-matches", "-o", "json"}},
+		{"list-filter.csv", []string{"users", "list", "--contains", "HOPPER", "--page-size", "2", "-o", "csv"}},
+		{"get.table", []string{"users", "get", "--email", "user00002@example.com"}},
+		{"get.json", []string{"users", "get", "--email", "user00002@example.com", "-o", "json"}},
+		{"get.csv", []string{"users", "get", "--email", "user00002@example.com", "-o", "csv"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFake(t, 25)
+			r := runOK(t, srv, tt.args...)
+			golden(t, tt.name, r.stdout)
+			if r.stderr != "" {
+				t.Errorf("stderr = %q, want nothing (not a terminal)", r.stderr)
+			}
+		})
+	}
+}
+
+func TestListJSONIsTheAPIsUsers(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, 130)
+	r := runOK(t, srv, "users", "list", "-o", "json", "--page-size", "50")
+	var got []api.UserAPIUser
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("stdout is not a JSON array of users: %v\n%s", err, r.stdout)
+	}
+	if diff := cmp.Diff(srv.Users(), got); diff != "" {
+		t.Errorf("listed users mismatch (-fake +listed):\n%s", diff)
+	}
+	if n := len(srv.Requests()); n != 3 {
+		t.Errorf("requests = %d, want 3 pages of 50", n)
+	}
+}
+
+// firstWrite records how many requests the fake had seen when the command
+// first wrote to stdout.
+type firstWrite struct {
+	srv  *panthertest.Server
+	seen int
+}
+
+func (f *firstWrite) Write(p []byte) (int, error) {
+	if f.seen == 0 {
+		f.seen = len(f.srv.Requests())
+	}
+	return len(p), nil
+}
+
+func TestListStreamsPageByPage(t *testing.T) {
+	t.Parallel()
+	for _, format := range []string{"json", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			srv := newFake(t, 100)
+			fw := &firstWrite{srv: srv}
+			r := invocation{args: []string{"users", "list", "-o", format, "--page-size", "10"}, vars: vars(srv), stdout: fw}.run(t.Context())
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			if fw.seen != 1 {
+				t.Errorf("first output after %d requests, want after the first page (1 request) of 10", fw.seen)
+			}
+		})
+	}
+}
+
+func TestListFiltersAndMax(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, 40)
+	ids := []string{*srv.Users()[3].Id, *srv.Users()[7].Id}
+	r := runOK(t, srv, "users", "list", "-o", "csv", "--id", ids[0], "--id", ids[1])
+	if got := strings.Count(r.stdout, "\n"); got != 3 {
+		t.Errorf("--id twice: %d lines, want header + 2:\n%s", got, r.stdout)
+	}
+	r = runOK(t, srv, "users", "list", "-o", "csv", "--max", "7", "--page-size", "3")
+	if got := strings.Count(r.stdout, "\n"); got != 8 {
+		t.Errorf("--max 7: %d lines, want header + 7:\n%s", got, r.stdout)
+	}
+	srv.ResetRequests()
+	runOK(t, srv, "users", "list", "--max", "3", "--page-size", "3")
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("--max 3 --page-size 3 sent %d requests, want 1 (stop fetching once enough)", n)
+	}
+}
+
+func TestProgressOnlyOnATerminal(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, 30)
+	args := []string{"users", "list", "--page-size", "10", "-o", "csv"}
+	r := invocation{args: args, vars: vars(srv), terminal: true}.run(t.Context())
+	if r.code != 0 || !strings.Contains(r.stderr, "fetched 30 users (3 pages)") {
+		t.Errorf("on a terminal: exit %d, stderr %q, want progress", r.code, r.stderr)
+	}
+	r = invocation{args: args, vars: vars(srv)}.run(t.Context())
+	if r.code != 0 || r.stderr != "" {
+		t.Errorf("not a terminal: exit %d, stderr %q, want none", r.code, r.stderr)
+	}
+}
+
+func TestGetByID(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, 3)
+	sso, err := srv.AddUser(api.UserAPIUser{
+		Id: ptr("PantherSSO_ann+ops@acme.example"), Email: "ann+ops@acme.example",
+		GivenName: "Ann", FamilyName: "Ops", Role: api.UserAPIRole{Name: ptr("Admin")}, Enabled: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runOK(t, srv, "users", "get", *sso.Id, "-o", "json")
+	var got api.UserAPIUser
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sso, got); diff != "" {
+		t.Errorf("get mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestCreate(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, 0)
+	r := runOK(t, srv, "users", "create", "--email", "new@acme.example", "--given-name", "New", "--family-name", "Person", "--role", "Analyst", "-o", "json")
+	var got api.UserAPIUser
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	users := srv.Users()
+	if len(users) != 1 || users[0].Email != "new@acme.example" || *users[0].Role.Name != "Analyst" || *got.Id != *users[0].Id {
+		t.Errorf("after create, fake holds %+v; printed %+v", users, got)
+	}
+	roleID := *srv.Roles()[0].Id
+	runOK(t, srv, "users", "create", "--email", "second@acme.example", "--given-name", "S", "--family-name", "P", "--role-id", roleID)
+	if users := srv.Users(); len(users) != 2 || *users[1].Role.Id != roleID {
+		t.Errorf("create --role-id: fake holds %+v", users)
+	}
+}
+
+func TestUpdateChangesOnlyGivenFields(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, 2)
+	before := srv.Users()[1]
+	runOK(t, srv, "users", "update", *before.Id, "--family-name", "Byron", "--role", "Admin")
+	after := srv.Users()[1]
+	want := before
+	want.FamilyName = "Byron"
+	want.Role = api.UserAPIRole{Id: srv.Roles()[0].Id, Name: ptr("Admin")}
+	if diff := cmp.Diff(want, after); diff != "" {
+		t.Errorf("user after update (-want +got):\n%s", diff)
+	}
+	runOK(t, srv, "users", "update", *before.Id, "--email", "renamed@acme.example")
+	after2 := srv.Users()[1]
+	want.Email = "renamed@acme.example"
+	if diff := cmp.Diff(want, after2); diff != "" {
+		t.Errorf("user after email update (-want +got):\n%s", diff)
+	}
+}
+
+func TestDelete(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		args        []string
+		terminal    bool
+		stdin       string
+		wantCode    int
+		wantDeleted bool
+		wantStderr  string
+	}{
+		{"--yes deletes", []string{"--yes"}, false, "", 0, true, "Deleted user"},
+		{"refused without --yes when not a terminal", nil, false, "y\n", 2, false, "without --yes"},
+		{"asks on a terminal: yes", nil, true, "y\n", 0, true, "Deleted user"},
+		{"asks on a terminal: no", nil, true, "n\n", 0, false, "Not deleted."},
+		{"asks on a terminal: end of input", nil, true, "", 0, false, "Not deleted."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFake(t, 2)
+			id := *srv.Users()[0].Id
+			r := invocation{args: append([]string{"users", "delete", id}, tt.args...), vars: vars(srv), stdin: tt.stdin, terminal: tt.terminal}.run(t.Context())
+			if r.code != tt.wantCode || !strings.Contains(r.stderr, tt.wantStderr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, tt.wantCode, tt.wantStderr)
+			}
+			if deleted := len(srv.Users()) == 1; deleted != tt.wantDeleted {
+				t.Errorf("deleted = %v, want %v", deleted, tt.wantDeleted)
+			}
+			assertNoToken(t, srv, r)
+		})
+	}
+}
+
+func TestExitCodesAndMessages(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, 1)
+	id := *srv.Users()[0].Id
+	readOnly := map[string]string{"PANTHER_API_HOST": srv.URL, "PANTHER_API_TOKEN": srv.ReadOnlyToken}
+	tests := []struct {
+		name       string
+		args       []string
+		vars       map[string]string
+		wantCode   int
+		wantStderr []string
+	}{
+		{"unknown command", []string{"frobnicate"}, vars(srv), 2, []string{`unknown command "frobnicate"`}},
+		{"unknown users subcommand", []string{"users", "frob"}, vars(srv), 2, []string{`unknown command "frob"`}},
+		{"bare users", []string{"users"}, vars(srv), 2, []string{"needs a subcommand"}},
+		{"unknown flag", []string{"users", "list", "--frob"}, vars(srv), 2, []string{"unknown flag: --frob"}},
+		{"bad output", []string{"users", "list", "-o", "xml"}, vars(srv), 2, []string{"must be table, json or csv"}},
+		{"missing argument", []string{"users", "delete"}, vars(srv), 2, []string{"accepts 1 arg"}},
+		{"get needs id or email", []string{"users", "get"}, vars(srv), 2, []string{"give a user id or --email"}},
+		{"create needs role", []string{"users", "create", "--email", "a@b.c", "--given-name", "A", "--family-name", "B"}, vars(srv), 2, []string{"--role"}},
+		{"create needs email", []string{"users", "create", "--given-name", "A", "--family-name", "B", "--role", "Admin"}, vars(srv), 2, []string{"--email is required"}},
+		{"role and role-id", []string{"users", "update", id, "--role", "Admin", "--role-id", "x"}, vars(srv), 2, []string{"not both"}},
+		{"update with nothing", []string{"users", "update", id}, vars(srv), 2, []string{"nothing to change"}},
+		{"page size", []string{"users", "list", "--page-size", "61"}, vars(srv), 2, []string{"between 1 and 60"}},
+		{"no URL", []string{"users", "list"}, map[string]string{"PANTHER_API_TOKEN": srv.Token}, 2, []string{"PANTHER_API_URL", "PANTHER_API_HOST"}},
+		{"no token", []string{"users", "list"}, map[string]string{"PANTHER_API_URL": srv.URL}, 2, []string{"PANTHER_API_TOKEN"}},
+		{"not found", []string{"users", "get", "no-such-user"}, vars(srv), 1, []string{"404", "check the id"}},
+		{"not found by email", []string{"users", "get", "--email", "nobody@acme.example"}, vars(srv), 1, []string{"check the id or email"}},
+		{"unauthorized", []string{"users", "list"}, map[string]string{"PANTHER_API_URL": srv.URL, "PANTHER_API_TOKEN": "wrong-token"}, 1, []string{"401", "check the API token"}},
+		{"forbidden", []string{"users", "create", "--email", "a@b.c", "--given-name", "A", "--family-name", "B", "--role", "Admin"}, readOnly, 1, []string{"403", "Manage Users"}},
+		{"duplicate email", []string{"users", "create", "--email", srv.Users()[0].Email, "--given-name", "A", "--family-name", "B", "--role", "Admin"}, vars(srv), 1, []string{"400", "already exists"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := invocation{args: tt.args, vars: tt.vars}.run(t.Context())
+			if r.code != tt.wantCode {
+				t.Errorf("exit %d, want %d; stderr:\n%s", r.code, tt.wantCode, r.stderr)
+			}
+			for _, want := range tt.wantStderr {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr %q does not contain %q", r.stderr, want)
+				}
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout = %q, want nothing on error", r.stdout)
+			}
+			assertNoToken(t, srv, r)
+		})
+	}
+}
+
+func TestHelpHasExamples(t *testing.T) {
+	t.Parallel()
+	for _, cmd := range [][]string{{}, {"users"}, {"users", "list"}, {"users", "get"}, {"users", "create"}, {"users", "update"}, {"users", "delete"}, {"fake-server"}, {"demo"}} {
+		r := invocation{args: append(cmd, "--help")}.run(t.Context())
+		if r.code != 0 || !strings.Contains(r.stdout, "Examples:") {
+			t.Errorf("panther %s --help: exit %d, no Examples section:\n%s", strings.Join(cmd, " "), r.code, r.stdout)
+		}
+	}
+	r := invocation{args: []string{"completion", "bash"}}.run(t.Context())
+	if r.code != 0 || !strings.Contains(r.stdout, "bash completion") {
+		t.Errorf("completion bash: exit %d, %.80q", r.code, r.stdout)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+var _ io.Writer = (*firstWrite)(nil)
