@@ -1,8 +1,23 @@
 package panther
 
+import "net/url"
+
 // Internals exposed to the external tests in package panther_test.
 var (
 	ParseRetryAfter = parseRetryAfter
 	IsLoopback      = isLoopback
 	CleanMessage    = cleanMessage
 )
+
+// SameOrigin reports whether the key bound to base would be sent to target.
+func SameOrigin(base, target string) bool {
+	b, err := url.Parse(base)
+	if err != nil {
+		panic(err)
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		panic(err)
+	}
+	return originOf(b) == originOf(u)
+}

@@ -1,0 +1,204 @@
+package panther_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pantherkit/panther-go/pkg/panther"
+)
+
+// headerLog records the headers of every request a server receives.
+type headerLog struct {
+	mu   sync.Mutex
+	seen []http.Header
+}
+
+func (l *headerLog) add(h http.Header) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.seen = append(l.seen, h.Clone())
+}
+
+func (l *headerLog) all() []http.Header {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]http.Header(nil), l.seen...)
+}
+
+// recordingServer answers every request with a user and logs its headers.
+func recordingServer(t *testing.T) (*headerLog, string) {
+	t.Helper()
+	log := &headerLog{}
+	ts := httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.add(r.Header)
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, userJSON)
+	}))
+	return log, ts.URL
+}
+
+func TestRedirectToOtherOriginNeverGetsKey(t *testing.T) {
+	t.Parallel()
+	in := panther.UserInput{Email: "a@example.com", GivenName: "A", FamilyName: "B", Role: panther.RoleByName("Admin")}
+	calls := map[string]func(context.Context, *panther.Client) error{
+		"Get": func(ctx context.Context, c *panther.Client) error { _, err := c.Users.Get(ctx, "u1"); return err },
+		"Create": func(ctx context.Context, c *panther.Client) error {
+			_, err := c.Users.Create(ctx, in)
+			return err
+		},
+		"Update": func(ctx context.Context, c *panther.Client) error {
+			_, err := c.Users.Update(ctx, "u1", in)
+			return err
+		},
+		"Delete": func(ctx context.Context, c *panther.Client) error { return c.Users.Delete(ctx, "u1") },
+		"List":   func(ctx context.Context, c *panther.Client) error { _, err := c.Users.ListPage(ctx, nil); return err },
+		"Raw": func(ctx context.Context, c *panther.Client) error {
+			_, err := c.Raw().UserGetWithResponse(ctx, "u1")
+			return err
+		},
+	}
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		for name, call := range calls {
+			t.Run(http.StatusText(status)+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				// Both servers are on 127.0.0.1: only the port differs, the case
+				// in which Go's own redirect handling keeps every header.
+				other, otherURL := recordingServer(t)
+				apiSrv := httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					http.Redirect(w, r, otherURL+"/users/u1", status)
+				}))
+				// A permissive CheckRedirect of the caller must not loosen the rule.
+				hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return nil }}
+				c := newClient(t, apiSrv.URL, testToken, panther.WithHTTPClient(hc))
+				err := call(t.Context(), c)
+				if !errors.Is(err, panther.ErrCrossOriginRedirect) {
+					t.Errorf("%s error = %v, want ErrCrossOriginRedirect", name, err)
+				}
+				if err != nil && strings.Contains(err.Error(), testToken) {
+					t.Errorf("error contains the token: %v", err)
+				}
+				for _, h := range other.all() {
+					if h.Get("X-API-Key") != "" {
+						t.Errorf("the other origin received the API key")
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestKeyOnlyForAPIOrigin(t *testing.T) {
+	t.Parallel()
+	apiLog, apiURL := recordingServer(t)
+	otherLog, otherURL := recordingServer(t)
+	other, _ := url.Parse(otherURL)
+	c := newClient(t, apiURL, testToken)
+
+	// A request to the API origin gets the key, replacing any the caller set.
+	if _, err := c.Raw().UserGetWithResponse(t.Context(), "u1", func(_ context.Context, r *http.Request) error {
+		r.Header.Set("X-API-Key", "caller-set")
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// A request the caller points at another origin loses any key header,
+	// whatever its spelling.
+	if _, err := c.Raw().UserGetWithResponse(t.Context(), "u1", func(_ context.Context, r *http.Request) error {
+		r.URL.Host = other.Host
+		r.Host = other.Host
+		r.Header["x-api-key"] = []string{"caller-set"}
+		r.Header.Set("X-Api-Key", "caller-set-too")
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := apiLog.all(); len(got) != 1 || got[0].Get("X-API-Key") != testToken {
+		t.Errorf("API origin saw %v, want one request with the token", got)
+	}
+	got := otherLog.all()
+	if len(got) != 1 {
+		t.Fatalf("other origin saw %d requests, want 1", len(got))
+	}
+	for k := range got[0] {
+		if strings.EqualFold(k, "X-API-Key") {
+			t.Errorf("other origin received header %s", k)
+		}
+	}
+}
+
+func TestSameOriginRedirectKeepsKey(t *testing.T) {
+	t.Parallel()
+	log := &headerLog{}
+	var checked int
+	var mu sync.Mutex
+	ts := httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/old/users/u1" {
+			http.Redirect(w, r, "/new/users/u1", http.StatusTemporaryRedirect)
+			return
+		}
+		log.add(r.Header)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, userJSON)
+	}))
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
+		mu.Lock()
+		defer mu.Unlock()
+		checked++
+		return nil
+	}}
+	c := newClient(t, ts.URL+"/old", testToken, panther.WithHTTPClient(hc))
+	if _, err := c.Users.Get(t.Context(), "u1"); err != nil {
+		t.Fatalf("Get() error: %v", err)
+	}
+	if got := log.all(); len(got) != 1 || got[0].Get("X-API-Key") != testToken {
+		t.Errorf("redirect target saw %v, want the key", got)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if checked != 1 {
+		t.Errorf("caller's CheckRedirect ran %d times, want 1", checked)
+	}
+}
+
+func TestSameOrigin(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		base, target string
+		want         bool
+	}{
+		{"https://api.example.com", "https://api.example.com/users", true},
+		{"https://api.example.com", "https://API.EXAMPLE.COM:443/users", true},
+		{"https://api.example.com:443/v1", "https://api.example.com/other", true},
+		{"http://127.0.0.1:80", "http://127.0.0.1/users", true},
+		{"https://api.example.com", "http://api.example.com/users", false},
+		{"https://api.example.com", "https://api.example.com:8443/users", false},
+		{"https://api.example.com", "https://evil.example.com/users", false},
+		{"https://api.example.com", "https://api.example.com.evil.net/users", false},
+		{"http://127.0.0.1:1234", "http://127.0.0.1:1235/users", false},
+		{"http://[::1]:1234", "http://[::1]:1234/users", true},
+	}
+	for _, tt := range tests {
+		if got := panther.SameOrigin(tt.base, tt.target); got != tt.want {
+			t.Errorf("SameOrigin(%q, %q) = %v, want %v", tt.base, tt.target, got, tt.want)
+		}
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	t.Parallel()
+	for host, want := range map[string]bool{
+		"127.0.0.1": true, "127.255.0.9": true, "::1": true, "localhost": true, "LOCALHOST": true,
+		"::ffff:127.0.0.1": true, "10.0.0.1": false, "api.example.com": false, "localhost.evil.com": false, "0.0.0.0": false,
+	} {
+		if got := panther.IsLoopback(host); got != want {
+			t.Errorf("isLoopback(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
