@@ -39,7 +39,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 
 	if !s.wait(ctx, s.cfg.latency) {
-		return
+		// Client gone or server closing: send nothing rather than the
+		// empty 200 net/http would write for a handler that returns.
+		panic(http.ErrAbortHandler)
 	}
 	if s.limiter != nil {
 		s.fmu.Lock()
