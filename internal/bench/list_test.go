@@ -1,0 +1,107 @@
+package bench
+
+import (
+	"fmt"
+	"net/http"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/pantherkit/panther-go/pkg/panther"
+)
+
+const listLatency = 5 * time.Millisecond
+
+// listing is the outcome of walking every user once.
+type listing struct {
+	users, requests int
+	elapsed         time.Duration
+	peakHeap        uint64 // the highest HeapAlloc seen after a page, above the start
+}
+
+// listAll walks every user with List, sampling the heap after each page
+// (every 60 users), and applies work to each page's last user.
+func listAll(b *testing.B, c *panther.Client, cnt *counter, pageWork time.Duration) listing {
+	b.Helper()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	cnt.requests.Store(0)
+	var l listing
+	start := time.Now()
+	for _, err := range c.Users.List(b.Context(), nil) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		l.users++
+		if l.users%60 == 0 {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > base {
+				l.peakHeap = max(l.peakHeap, ms.HeapAlloc-base)
+			}
+			if pageWork > 0 {
+				time.Sleep(pageWork) // the consumer's work on a page: a lookup, a write
+			}
+		}
+	}
+	l.elapsed = time.Since(start)
+	l.requests = int(cnt.requests.Load())
+	return l
+}
+
+func listClient(b *testing.B, f *fake) (*panther.Client, *counter) {
+	b.Helper()
+	cnt := &counter{base: newTransport()}
+	c, err := panther.NewClient(f.URL, panther.WithAPIToken(f.Token), panther.WithHTTPClient(&http.Client{Transport: cnt}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c, cnt
+}
+
+// BenchmarkList walks 3,000 and 30,000 users, 60 a page, against a fake that
+// takes 5 ms a response, and reports the wall time as a multiple of the floor
+// (pages × latency), requests per walk, and the peak heap above the start.
+// With page-work, the consumer spends 5 ms on each page: fetching the next
+// page while it works keeps the walk near the floor instead of twice it.
+func BenchmarkList(b *testing.B) {
+	for _, n := range []int{3000, 30000} {
+		f := startFake(b, fakeConfig{users: n, latency: listLatency})
+		c, cnt := listClient(b, f)
+		for _, work := range []time.Duration{0, listLatency} {
+			b.Run(fmt.Sprintf("users=%d/page-work=%s", n, work), func(b *testing.B) {
+				var l listing
+				for b.Loop() {
+					l = listAll(b, c, cnt, work)
+				}
+				if l.users != n {
+					b.Fatalf("listed %d users, want %d", l.users, n)
+				}
+				pages := (n + 59) / 60
+				floor := time.Duration(pages) * max(listLatency, work)
+				b.ReportMetric(float64(l.elapsed)/float64(floor), "x-floor")
+				b.ReportMetric(float64(l.requests), "requests")
+				b.ReportMetric(float64(l.peakHeap)/1024, "peak-heap-KiB")
+			})
+		}
+	}
+}
+
+// BenchmarkListHeapGrowth walks 3,000 and then 30,000 users and reports the
+// ratio of their peak heaps: listing holds one page at a time, so ten times
+// the users must not mean more memory.
+func BenchmarkListHeapGrowth(b *testing.B) {
+	small := startFake(b, fakeConfig{users: 3000})
+	large := startFake(b, fakeConfig{users: 30000})
+	cs, cntS := listClient(b, small)
+	cl, cntL := listClient(b, large)
+	var ls, ll listing
+	for b.Loop() {
+		ls = listAll(b, cs, cntS, 0)
+		ll = listAll(b, cl, cntL, 0)
+	}
+	b.ReportMetric(float64(ls.peakHeap)/1024, "peak-heap-3k-KiB")
+	b.ReportMetric(float64(ll.peakHeap)/1024, "peak-heap-30k-KiB")
+	b.ReportMetric(float64(ll.peakHeap)/float64(ls.peakHeap), "heap-30k/3k")
+}
