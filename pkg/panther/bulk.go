@@ -1,0 +1,153 @@
+// This file holds the bulk helpers: many creates, updates or deletes at once,
+// with bounded concurrency, an optional request rate, and a result per item.
+
+package panther
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"golang.org/x/time/rate"
+)
+
+// DefaultBulkConcurrency is how many requests a bulk call keeps in flight
+// unless [BulkOptions.Concurrency] says otherwise.
+const DefaultBulkConcurrency = 4
+
+// BulkOptions controls [UsersService.CreateMany], [UsersService.UpdateMany]
+// and [UsersService.DeleteMany]. The zero value (or nil) is usable.
+type BulkOptions struct {
+	// Concurrency is how many items are worked on at once; 0 means
+	// DefaultBulkConcurrency. Each worker uses one HTTP connection, kept
+	// alive between its requests.
+	Concurrency int
+	// RequestsPerSecond paces the items so that they start at most this
+	// often; 0 means no pacing. Set it to the rate limit of your Panther
+	// deployment to stay under it; a 429 that still happens is retried by
+	// the client's RetryPolicy and is not returned as a failed item unless
+	// the retries run out.
+	RequestsPerSecond float64
+}
+
+// BulkResult is the outcome of one item of a bulk call.
+type BulkResult struct {
+	// Index is the item's position in the input.
+	Index int
+	// ID is the user's id: the input id for updates and deletes, the new id
+	// for a successful create.
+	ID string
+	// User is the user as stored after a successful create or update; nil
+	// for deletes and failures.
+	User *User
+	// Err is nil on success. Items not started because ctx ended carry ctx's error.
+	Err error
+}
+
+// UserChange is one item of [UsersService.UpdateMany]: the full replacement
+// Input for the user with this ID.
+type UserChange struct {
+	ID    string
+	Input UserInput
+}
+
+// CreateMany creates users concurrently and returns one result per input, in
+// input order. A failed item does not stop the others; when ctx ends, items
+// not yet started fail with ctx's error. Every create goes through
+// [UsersService.Create], with its input checks and its protection against
+// duplicates on retry.
+func (s *UsersService) CreateMany(ctx context.Context, ins []UserInput, opts *BulkOptions) []BulkResult {
+	return runBulk(ctx, len(ins), opts, func(ctx context.Context, i int) (string, *User, error) {
+		u, err := s.Create(ctx, ins[i])
+		if err != nil {
+			return "", nil, err
+		}
+		return deref(u.Id), u, nil
+	})
+}
+
+// UpdateMany replaces users concurrently (see [UsersService.Update]) and
+// returns one result per change, in input order, as [UsersService.CreateMany] does.
+func (s *UsersService) UpdateMany(ctx context.Context, changes []UserChange, opts *BulkOptions) []BulkResult {
+	return runBulk(ctx, len(changes), opts, func(ctx context.Context, i int) (string, *User, error) {
+		u, err := s.Update(ctx, changes[i].ID, changes[i].Input)
+		return changes[i].ID, u, err
+	})
+}
+
+// DeleteMany deletes users concurrently and returns one result per id, in
+// input order, as [UsersService.CreateMany] does.
+func (s *UsersService) DeleteMany(ctx context.Context, ids []string, opts *BulkOptions) []BulkResult {
+	return runBulk(ctx, len(ids), opts, func(ctx context.Context, i int) (string, *User, error) {
+		return ids[i], nil, s.Delete(ctx, ids[i])
+	})
+}
+
+// BulkErrors joins the errors of the failed items into one error naming
+// each item's index and id, or returns nil when every item succeeded.
+func BulkErrors(results []BulkResult) error {
+	var errs []error
+	for _, r := range results {
+		if r.Err != nil {
+			errs = append(errs, fmt.Errorf("item %d (id %q): %w", r.Index, r.ID, r.Err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// runBulk runs do for items 0..n-1 on a bounded pool of workers, paced by
+// opts.RequestsPerSecond, and collects a result per item.
+func runBulk(ctx context.Context, n int, opts *BulkOptions, do func(ctx context.Context, i int) (string, *User, error)) []BulkResult {
+	var o BulkOptions
+	if opts != nil {
+		o = *opts
+	}
+	workers := o.Concurrency
+	if workers <= 0 {
+		workers = DefaultBulkConcurrency
+	}
+	workers = min(workers, n)
+	var limiter *rate.Limiter
+	if o.RequestsPerSecond > 0 {
+		// A burst of one spreads the starts evenly instead of front-loading
+		// a second's worth, which a sliding-window limit would reject.
+		limiter = rate.NewLimiter(rate.Limit(o.RequestsPerSecond), 1)
+	}
+
+	results := make([]BulkResult, n)
+	items := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range items {
+				r := BulkResult{Index: i}
+				if limiter != nil {
+					r.Err = limiter.Wait(ctx)
+				}
+				if r.Err == nil {
+					r.Err = ctx.Err()
+				}
+				if r.Err == nil {
+					r.ID, r.User, r.Err = do(ctx, i)
+				}
+				results[i] = r
+			}
+		}()
+	}
+	for i := range n {
+		items <- i
+	}
+	close(items)
+	wg.Wait()
+	return results
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
