@@ -37,7 +37,8 @@ func (s *Server) NewToken(perms ...Permission) string {
 	return tok
 }
 
-// authorize answers 401 or 403 (and returns false) when r may not run op.
+// authorize returns the 401 or 403 status and body to answer when r may not
+// run op, or a zero status when it may.
 func (s *Server) authorize(r *http.Request, op *operation) (status int, body any) {
 	key := r.Header.Get(apiKeyHeader)
 	if key == "" {
