@@ -22,7 +22,8 @@ const (
 	FaultStatus FaultKind = iota + 1
 	// FaultAfterWrite applies the request to the state as usual, then
 	// answers Fault.Status (default 503) instead of the real response: the
-	// write happened but the client cannot know.
+	// write happened but the client cannot know. (A request the fake rejects
+	// changes nothing, and still gets Fault.Status.)
 	FaultAfterWrite
 	// FaultReset closes the connection without any response, so the client
 	// sees a transport error. Go's http.Transport retries an idempotent

@@ -19,6 +19,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/pantherkit/panther-go/api"
 )
 
 // maxRequestBody bounds what the fake reads (and logs) of a request body.
@@ -155,6 +157,11 @@ func (s *Server) runAPI(ctx context.Context, r *http.Request, path string, body 
 			return s.checked(r, op, params, jsonRecorder(http.StatusBadRequest, messageBody{Message: describe(err)}))
 		}
 	}
+	if op.route.Operation.RequestBody != nil {
+		if err := strictBody(body); err != nil {
+			return s.checked(r, op, params, jsonRecorder(http.StatusBadRequest, messageBody{Message: "request body: " + err.Error()}))
+		}
+	}
 	ar := r.Clone(ctx)
 	ar.URL.RawPath = path
 	ar.URL.Path = strings.TrimPrefix(r.URL.Path, s.cfg.prefix)
@@ -168,11 +175,29 @@ func (s *Server) runAPI(ctx context.Context, r *http.Request, path string, body 
 	return s.checked(r, op, params, rec)
 }
 
+// strictBody rejects fields the spec does not declare (e.g. "enabled",
+// which the API cannot set): Panther may ignore them silently, but a client
+// that sends them has a bug the fake should show.
+func strictBody(body []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	var m api.UserAPIModifyUser
+	if err := dec.Decode(&m); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("more than one JSON value")
+	}
+	return nil
+}
+
 var requestOptions = &openapi3filter.Options{
 	// Auth was checked before; kin-openapi only needs to be told so.
 	AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
 	// Defaults would rewrite the request (limit=60) behind the handler's back.
 	SkipSettingDefaults: true,
+	// GET and DELETE take no body; a client sending one is confused.
+	RejectWhenRequestBodyNotSpecified: true,
 }
 
 func (s *Server) validateRequest(ctx context.Context, r *http.Request, body []byte, op *operation, params map[string]string) error {
