@@ -43,7 +43,7 @@ func (s *Server) record(r *http.Request, body []byte) *Request {
 	return e
 }
 
-func (s *Server) update(e *Request, fn func(*Request)) {
+func (s *Server) setEntry(e *Request, fn func(*Request)) {
 	s.lmu.Lock()
 	fn(e)
 	s.lmu.Unlock()

@@ -31,7 +31,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
 	entry := s.record(r, body)
 	status := 0
-	defer func() { s.update(entry, func(e *Request) { e.Status = status }) }()
+	defer func() { s.setEntry(entry, func(e *Request) { e.Status = status }) }()
 	send := func(rec *recorder) {
 		copyHeader(w.Header(), rec.header)
 		w.WriteHeader(rec.status)
@@ -76,7 +76,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		send(s.checked(r, nil, nil, rec))
 		return
 	}
-	s.update(entry, func(e *Request) { e.Op = op.id })
+	s.setEntry(entry, func(e *Request) { e.Op = op.id })
 
 	if code, msg := s.authorize(r, op); code != 0 {
 		send(s.checked(r, op, params, jsonRecorder(code, msg)))

@@ -82,7 +82,7 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 	return sp, nil
 })
 
-// errNoRoute and errMethod are the two ways match can fail.
+// routeError says why match failed: 404, or 405 with the Allow value.
 type routeError struct {
 	status int
 	allow  string
