@@ -2,7 +2,6 @@ package bench
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -81,7 +80,7 @@ func serve(spec string) error {
 		if err != nil {
 			return err
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }()
 		if err := pprof.StartCPUProfile(f); err != nil {
 			return err
 		}
@@ -123,11 +122,15 @@ func startFake(b *testing.B, cfg fakeConfig) *fake {
 		_ = stdin.Close()
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
+		var err error
 		select {
-		case <-done:
+		case err = <-done:
 		case <-time.After(10 * time.Second):
 			_ = cmd.Process.Kill()
-			<-done
+			err = <-done
+		}
+		if err != nil {
+			b.Errorf("child fake server: %v", err)
 		}
 	})
 	line, err := bufio.NewReader(stdout).ReadString('\n')
@@ -163,5 +166,3 @@ func newTransport() *http.Transport {
 	t.MaxIdleConnsPerHost = 64
 	return t
 }
-
-var errStop = errors.New("stop")

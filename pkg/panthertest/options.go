@@ -36,7 +36,7 @@ func defaultConfig() config {
 
 // WithTB ties the server to a test: a response from the fake that does not
 // match the spec calls tb.Errorf, and Close is registered with tb.Cleanup.
-func WithTB(tb testing.TB) Option {
+func WithTB(tb testing.TB) Option { //nolint:thelper // an option, not a helper
 	return func(c *config) { c.tb = tb }
 }
 

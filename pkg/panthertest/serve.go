@@ -249,7 +249,7 @@ func (s *Server) checked(r *http.Request, op *operation, params map[string]strin
 	if err == nil {
 		return rec
 	}
-	err = fmt.Errorf("%w to %s %s: status %d: %v", errInvalidResponse, r.Method, r.URL.Path, rec.status, err)
+	err = fmt.Errorf("%w to %s %s: status %d: %w", errInvalidResponse, r.Method, r.URL.Path, rec.status, err)
 	s.lmu.Lock()
 	s.errs = append(s.errs, err)
 	s.lmu.Unlock()

@@ -75,7 +75,7 @@ func Start(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", s.cfg.addr)
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", s.cfg.addr)
 	if err != nil {
 		s.cancel()
 		return nil, fmt.Errorf("panthertest: listen on %s: %w", s.cfg.addr, err)

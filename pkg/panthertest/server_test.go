@@ -110,15 +110,6 @@ func emails(us []api.UserAPIUser) []string {
 	return out
 }
 
-func mustJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func ptr[T any](v T) *T { return &v }
 
 // fakeClock is a clock tests move by hand.
