@@ -266,7 +266,7 @@ func WithUserAgent(ua string) Option {
 	}
 }
 
-// WithInsecureHTTP, when allow is true, accepts a plain http:// base URL for a
+// WithInsecureHTTP accepts, when allow is true, a plain http:// base URL for a
 // host that is not loopback. The token then crosses the network unencrypted; use it only for a
 // trusted local proxy. Loopback hosts (127.0.0.0/8, ::1, localhost) never need it.
 func WithInsecureHTTP(allow bool) Option {

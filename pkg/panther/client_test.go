@@ -42,15 +42,6 @@ func newClient(t *testing.T, baseURL, token string, opts ...panther.Option) *pan
 	return c
 }
 
-// countOps returns how many requests the fake saw, per operation.
-func countOps(srv *panthertest.Server) map[string]int {
-	n := map[string]int{}
-	for _, r := range srv.Requests() {
-		n[r.Op]++
-	}
-	return n
-}
-
 const testToken = "tok-DISTINCTIVE-0123456789abcdef"
 
 func TestNewClientBaseURL(t *testing.T) {

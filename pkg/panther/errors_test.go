@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pantherkit/panther-go/pkg/panther"
+	"github.com/pantherkit/panther-go/pkg/panthertest"
 )
 
 // cannedResponse is what a test server answers to every request.
@@ -88,7 +89,7 @@ func TestResponsesBecomeAPIErrors(t *testing.T) {
 		{name: "token echoed by server", resp: cannedResponse{status: 401, ctype: js, body: `{"message":"key ` + testToken + ` is revoked"}`},
 			want: panther.APIError{StatusCode: 401, Message: "key [redacted] is revoked"}, sentinel: panther.ErrUnauthorized},
 		{name: "Console HTML with 200", resp: cannedResponse{status: 200, ctype: "text/html; charset=utf-8", body: "<!DOCTYPE html><html><head><title>Panther</title></head></html>"},
-			want: panther.APIError{StatusCode: 200, Message: "the server answered with an HTML page, not JSON: BASE looks like the Panther Console; use the API URL (https://api.<your-panther-domain>) instead"},
+			want:     panther.APIError{StatusCode: 200, Message: "the server answered with an HTML page, not JSON: BASE looks like the Panther Console; use the API URL (https://api.<your-panther-domain>) instead"},
 			wantText: "looks like the Panther Console"},
 		{name: "HTML without content type", resp: cannedResponse{status: 200, body: "\n  <!doctype html><html></html>"},
 			want: panther.APIError{StatusCode: 200, Message: "the server answered with an HTML page, not JSON: BASE looks like the Panther Console; use the API URL (https://api.<your-panther-domain>) instead"}},
@@ -117,7 +118,7 @@ func TestResponsesBecomeAPIErrors(t *testing.T) {
 				t.Errorf("Get() error mismatch (-want +got):\n%s", diff)
 			}
 			for _, s := range []error{panther.ErrBadRequest, panther.ErrUnauthorized, panther.ErrForbidden, panther.ErrNotFound, panther.ErrRateLimited, panther.ErrInvalidInput} {
-				if got, want := errors.Is(err, s), s == tt.sentinel; got != want {
+				if got, want := errors.Is(err, s), errors.Is(s, tt.sentinel) && tt.sentinel != nil; got != want {
 					t.Errorf("errors.Is(err, %v) = %v, want %v", s, got, want)
 				}
 			}
@@ -236,3 +237,43 @@ func TestAPIErrorString(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestFakeFaultsBecomeErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		fault    panthertest.Fault
+		sentinel error
+		wantErr  string
+	}{
+		{name: "Console HTML", fault: panthertest.Fault{Kind: panthertest.FaultHTML},
+			wantErr: "200 OK: the server answered with an HTML page, not JSON: http://127.0.0.1"},
+		{name: "huge body", fault: panthertest.Fault{Kind: panthertest.FaultHugeBody, Size: 20 << 20},
+			wantErr: "response body too large"},
+		{name: "429 with Retry-After", fault: panthertest.Fault{Kind: panthertest.FaultStatus, Status: 429, RetryAfter: "3"},
+			sentinel: panther.ErrRateLimited, wantErr: "429 Too Many Requests"},
+		{name: "503 after the write", fault: panthertest.Fault{Kind: panthertest.FaultAfterWrite, Status: 503},
+			wantErr: "503 Service Unavailable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := newFake(t, panthertest.WithUsers(1))
+			srv.Inject(tt.fault)
+			_, err := c.Users.ListPage(t.Context(), nil)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("ListPage() error = %v, want it to contain %q", err, tt.wantErr)
+			}
+			if tt.sentinel != nil && !errors.Is(err, tt.sentinel) {
+				t.Errorf("ListPage() error = %v, want %v", err, tt.sentinel)
+			}
+			if strings.Contains(err.Error(), srv.Token) {
+				t.Errorf("error contains the token: %v", err)
+			}
+			// The fault was used up: the next call succeeds.
+			if _, err := c.Users.ListPage(t.Context(), nil); err != nil {
+				t.Errorf("ListPage() after the fault: %v", err)
+			}
+		})
+	}
+}
