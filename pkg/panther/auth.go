@@ -84,7 +84,7 @@ func (o origin) String() string { return o.scheme + "://" + o.host + ":" + o.por
 // including Raw()'s: a copy of the caller's client (or a default one) whose
 // transport is the chain built by newTransport and whose CheckRedirect refuses
 // to leave the API origin.
-func newHTTPClient(cfg *config, api origin) *http.Client {
+func newHTTPClient(cfg *config, apiOrigin origin) *http.Client {
 	var hc http.Client
 	if cfg.httpClient != nil {
 		hc = *cfg.httpClient // a copy: the caller's client is never changed
@@ -95,12 +95,12 @@ func newHTTPClient(cfg *config, api origin) *http.Client {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	hc.Transport = newTransport(cfg, api, base)
+	hc.Transport = newTransport(cfg, apiOrigin, base)
 
 	callerCheck := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if to := originOf(req.URL); to != api {
-			return fmt.Errorf("%w: the API at %s redirected to %s", ErrCrossOriginRedirect, api, to)
+		if to := originOf(req.URL); to != apiOrigin {
+			return fmt.Errorf("%w: the API at %s redirected to %s", ErrCrossOriginRedirect, apiOrigin, to)
 		}
 		if callerCheck != nil {
 			return callerCheck(req, via)
@@ -121,8 +121,8 @@ func newHTTPClient(cfg *config, api origin) *http.Client {
 // Retries (issue #5) belong between authTransport and base, so that every
 // attempt is keyed the same way and Raw() gets them too; body caps are applied
 // where responses are read (readBody in errors.go).
-func newTransport(cfg *config, api origin, base http.RoundTripper) http.RoundTripper {
-	return &authTransport{next: base, origin: api, key: cfg.token}
+func newTransport(cfg *config, apiOrigin origin, base http.RoundTripper) http.RoundTripper {
+	return &authTransport{next: base, origin: apiOrigin, key: cfg.token}
 }
 
 // authTransport adds the API key to requests for the configured origin and

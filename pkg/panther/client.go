@@ -116,18 +116,18 @@ func newClient(baseURL string, fromEnv bool, opts []Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	if cfg.token.empty() {
-		if fromEnv {
-			return nil, fmt.Errorf("panther: no API token: set %s or pass WithAPIToken", EnvAPIToken)
-		}
-		return nil, errors.New("panther: no API token: pass WithAPIToken (or use NewClientFromEnv with " + EnvAPIToken + ")")
-	}
 	base, err := parseBaseURL(baseURL)
 	if err != nil {
 		return nil, err
 	}
 	if base.Scheme == "http" && !cfg.insecureHTTP && !isLoopback(base.Hostname()) {
 		return nil, fmt.Errorf("panther: base URL uses plain http:// for non-loopback host %q: the token would travel unencrypted; use https:// or WithInsecureHTTP(true)", base.Hostname())
+	}
+	if cfg.token.empty() {
+		if fromEnv {
+			return nil, fmt.Errorf("panther: no API token: set %s or pass WithAPIToken", EnvAPIToken)
+		}
+		return nil, errors.New("panther: no API token: pass WithAPIToken (or use NewClientFromEnv with " + EnvAPIToken + ")")
 	}
 
 	hc := newHTTPClient(cfg, originOf(base))
@@ -219,16 +219,18 @@ func defaultConfig() *config {
 }
 
 // WithAPIToken sets the Panther API token sent as X-API-Key. It is required.
-// The token is never sent to another origin, printed, logged or put in an error.
+// Surrounding white space (a newline read from a file) is dropped. The token
+// is never sent to another origin, printed, logged or put in an error.
 func WithAPIToken(token string) Option {
 	return func(c *config) error {
-		if strings.TrimSpace(token) == "" {
+		token = strings.TrimSpace(token)
+		if token == "" {
 			return errors.New("panther: WithAPIToken: token is empty")
 		}
 		for _, r := range token {
 			if r < 0x21 || r > 0x7e {
 				// Never echo the token: say what is wrong, not where.
-				return errors.New("panther: WithAPIToken: token contains whitespace or a non-printable character")
+				return errors.New("panther: WithAPIToken: token contains white space or a non-printable character")
 			}
 		}
 		c.token = newSecret(token)

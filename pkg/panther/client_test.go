@@ -64,6 +64,8 @@ func TestNewClientBaseURL(t *testing.T) {
 		{name: "http loopback 127/8", in: "http://127.9.9.9", want: "http://127.9.9.9"},
 		{name: "http loopback v6", in: "http://[::1]:8080", want: "http://[::1]:8080"},
 		{name: "http localhost", in: "http://localhost:8080/v1", want: "http://localhost:8080/v1"},
+		{name: "token white space trimmed", in: "https://api.example.com", want: "https://api.example.com", opts: []panther.Option{panther.WithAPIToken(" " + testToken + "\n")}},
+		{name: "nil logger", in: "https://api.example.com", want: "https://api.example.com", opts: []panther.Option{panther.WithLogger(nil)}},
 		{name: "http remote allowed", in: "http://proxy.internal", want: "http://proxy.internal", opts: []panther.Option{panther.WithInsecureHTTP(true)}},
 	}
 	for _, tt := range tests {
@@ -98,6 +100,7 @@ func TestNewClientErrors(t *testing.T) {
 		{name: "plain http remote", base: "http://api.example.com", opts: []panther.Option{tok}, wantErr: "WithInsecureHTTP(true)"},
 		{name: "plain http remote disallowed explicitly", base: "http://10.0.0.1", opts: []panther.Option{tok, panther.WithInsecureHTTP(false)}, wantErr: "plain http://"},
 		{name: "no token", base: "https://api.example.com", wantErr: "no API token: pass WithAPIToken"},
+		{name: "bad URL reported before missing token", base: "ftp://x", wantErr: `scheme "ftp"`},
 		{name: "empty token", base: "https://api.example.com", opts: []panther.Option{panther.WithAPIToken("")}, wantErr: "WithAPIToken: token is empty"},
 		{name: "token with newline", base: "https://api.example.com", opts: []panther.Option{panther.WithAPIToken("abc\ndef")}, wantErr: "non-printable"},
 		{name: "nil HTTP client", base: "https://api.example.com", opts: []panther.Option{tok, panther.WithHTTPClient(nil)}, wantErr: "WithHTTPClient: client is nil"},

@@ -188,7 +188,8 @@ func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
 // order of ids. Ids that match no user are left out, and a repeated id yields
 // its user once, so compare lengths to find what is missing. It asks the list
 // endpoint for at most 60 ids at a time (the repeated id filter, which keeps
-// ids that contain commas intact): 1,000 ids cost 17 requests.
+// ids that contain commas intact): 1,000 ids cost 17 requests. If a request
+// fails, GetMany returns its error and no users.
 //
 // It calls GET /users?id=...&id=...&include-deactivated=true.
 func (s *UsersService) GetMany(ctx context.Context, ids []string) ([]User, error) {
