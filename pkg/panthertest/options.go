@@ -40,8 +40,10 @@ func WithTB(tb testing.TB) Option { //nolint:thelper // an option, not a helper
 	return func(c *config) { c.tb = tb }
 }
 
-// WithLatency adds d before every response. The wait ends early when the
-// request's context is canceled or the server is closed.
+// WithLatency holds every response until d has passed since its request
+// arrived, as a remote API's latency would: the fake's own work happens
+// within d, not on top of it. The wait ends early, with no response, when
+// the request's context is canceled or the server is closed.
 func WithLatency(d time.Duration) Option {
 	return func(c *config) { c.latency = max(d, 0) }
 }

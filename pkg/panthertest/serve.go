@@ -1,8 +1,9 @@
 package panthertest
 
-// This file is the request pipeline around the generated handlers: latency,
-// rate limit, routing errors, auth, faults, request validation and response
-// validation, in that order.
+// This file is the request pipeline around the generated handlers: rate
+// limit, routing errors, auth, faults, request validation and response
+// validation, in that order, with the response held until the latency since
+// arrival has passed.
 
 import (
 	"bytes"
@@ -14,6 +15,7 @@ import (
 	"maps"
 	"mime"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -32,7 +34,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	entry := s.record(r, body)
 	status := 0
 	defer func() { s.setEntry(entry, func(e *Request) { e.Status = status }) }()
+	// Latency is the time from arrival to response, as a remote server's
+	// would be: the fake's own work happens within it, not on top of it.
+	ready := time.Now().Add(s.cfg.latency)
+	awaitReady := func() {
+		if !s.wait(r.Context(), time.Until(ready)) {
+			// Client gone or server closing: send nothing rather than the
+			// empty 200 net/http would write for a handler that returns.
+			panic(http.ErrAbortHandler)
+		}
+	}
 	send := func(rec *recorder) {
+		awaitReady()
 		copyHeader(w.Header(), rec.header)
 		w.WriteHeader(rec.status)
 		_, _ = w.Write(rec.body.Bytes())
@@ -40,11 +53,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 
-	if !s.wait(ctx, s.cfg.latency) {
-		// Client gone or server closing: send nothing rather than the
-		// empty 200 net/http would write for a handler that returns.
-		panic(http.ErrAbortHandler)
-	}
 	if s.limiter != nil {
 		s.fmu.Lock()
 		ok := s.limiter.allow(s.cfg.now())
@@ -117,16 +125,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		send(jsonRecorder(code, messageBody{Message: fmt.Sprintf("panthertest: injected fault after write: %d %s", code, http.StatusText(code))}))
 	case FaultReset:
+		awaitReady()
 		reset(w)
 	case FaultSlowBody:
 		rec := s.runAPI(ctx, r, path, body, op, params)
 		status = rec.status
+		awaitReady()
 		s.writeSlow(ctx, w, rec, f.Delay)
 	case FaultHTML:
 		status = http.StatusOK
+		awaitReady()
 		writeHTML(w)
 	case FaultHugeBody:
 		status = http.StatusOK
+		awaitReady()
 		s.writeHuge(ctx, w, f.Size)
 	case FaultEndlessCursor:
 		send(s.runAPI(context.WithValue(ctx, endlessKey{}, true), r, path, body, op, params))
@@ -312,17 +324,33 @@ func (s *Server) wait(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return true
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	case <-s.ctx.Done():
-		return false
+	deadline := time.Now().Add(d)
+	// The runtime's timers can fire up to a millisecond late (Linux epoll
+	// waits in whole milliseconds), which would add ~7% to a 5 ms latency;
+	// sleep until a millisecond before the deadline, then yield until it.
+	if sleep := d - spinWindow; sleep > 0 {
+		t := time.NewTimer(sleep)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return false
+		case <-s.ctx.Done():
+			return false
+		}
 	}
+	for time.Now().Before(deadline) {
+		if ctx.Err() != nil || s.ctx.Err() != nil {
+			return false
+		}
+		runtime.Gosched()
+	}
+	return true
 }
+
+// spinWindow is how long before a latency deadline wait stops sleeping and
+// starts yielding, for a latency accurate to tens of microseconds.
+const spinWindow = time.Millisecond
 
 // recorder buffers a response so it can be validated before it is sent.
 type recorder struct {
