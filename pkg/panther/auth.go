@@ -115,14 +115,14 @@ func newHTTPClient(cfg *config, apiOrigin origin) *http.Client {
 
 // newTransport builds the single transport chain of a Client, outermost first:
 //
-//	authTransport  adds X-API-Key for the API origin, strips it elsewhere
-//	base           the caller's transport or http.DefaultTransport
+//	authTransport   adds X-API-Key for the API origin, strips it elsewhere
+//	retryTransport  resends after 429, 5xx and transport errors (retry.go)
+//	base            the caller's transport or http.DefaultTransport
 //
-// Retries (issue #5) belong between authTransport and base, so that every
-// attempt is keyed the same way and Raw() gets them too; body caps are applied
-// where responses are read (readBody in errors.go).
+// Raw() shares it. Body caps are applied where responses are read (call).
 func newTransport(cfg *config, apiOrigin origin, base http.RoundTripper) http.RoundTripper {
-	return &authTransport{next: base, origin: apiOrigin, key: cfg.token}
+	retry := &retryTransport{next: base, policy: cfg.retry, logger: cfg.logger}
+	return &authTransport{next: retry, origin: apiOrigin, key: cfg.token}
 }
 
 // authTransport adds the API key to requests for the configured origin and

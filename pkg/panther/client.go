@@ -278,15 +278,30 @@ func WithInsecureHTTP(allow bool) Option {
 	}
 }
 
-// WithLogger sets where the Client logs each request at debug level: method,
-// path template, status and duration. The key and request bodies are never
-// logged. A nil logger turns logging off, which is the default.
+// WithLogger sets where the Client logs at debug level: each call (operation,
+// method, path template, status, attempts, duration) and each retry (attempt,
+// status or error, wait). Headers, bodies and query values are never logged,
+// so neither is the key. A nil logger turns logging off, which is the default.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
 			l = slog.New(slog.DiscardHandler)
 		}
 		c.logger = l
+		return nil
+	}
+}
+
+// WithMaxResponseSize caps how many bytes of a successful response body are
+// read (default 16 MiB; a page of 60 users is about 30 KiB). A larger body is
+// an error, not an allocation. Error bodies are capped at 64 KiB or n,
+// whichever is smaller, and cut rather than refused.
+func WithMaxResponseSize(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return errors.New("panther: WithMaxResponseSize: size must be positive")
+		}
+		c.maxBody = n
 		return nil
 	}
 }
@@ -348,58 +363,62 @@ func isLoopback(host string) bool {
 // JSON body is decoded into out (left alone when out is nil), and every other
 // outcome becomes an error: *APIError for any answer that is not a usable
 // success, a wrapped transport error otherwise (context errors stay visible
-// to errors.Is). The body is always drained up to its cap and closed.
+// to errors.Is). The body is always read up to its cap and closed.
 //
-// It returns the status code of the response, 0 when there was none.
-func (c *Client) call(ctx context.Context, op operation, send func(context.Context) (*http.Response, error), out any) (status int, err error) {
+// The returned state says what happened on the wire (last status, attempts,
+// whether an attempt may have been applied); it is never nil.
+func (c *Client) call(ctx context.Context, op operation, send func(context.Context) (*http.Response, error), out any) (st *callState, err error) {
 	start := time.Now()
-	defer func() { c.logCall(ctx, op, status, start, err) }()
+	st = &callState{op: op}
+	ctx = withCallState(ctx, st)
+	defer func() { c.logCall(ctx, st, start, err) }()
 
 	resp, err := send(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("panther: %s %s: %w", op.method, op.path, c.cfg.token.scrub(err))
+		return st, fmt.Errorf("panther: %s %s: %w", op.method, op.path, c.cfg.token.scrub(err))
 	}
 	defer func() { _ = resp.Body.Close() }()
-	status = resp.StatusCode
+	st.status = resp.StatusCode
 
 	success := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	limit := c.cfg.maxBody
 	if !success {
-		limit = c.cfg.maxErrorBody
+		limit = min(c.cfg.maxErrorBody, c.cfg.maxBody)
 	}
 	body, truncated, rerr := readBody(resp.Body, limit)
 	if !success {
 		// A broken or oversized error body still yields the status.
 		e := newAPIError(op, resp, body, c.base, time.Now())
 		e.Message = c.cfg.token.redact(e.Message)
-		return status, e
+		return st, e
 	}
 	if rerr != nil {
-		return status, fmt.Errorf("panther: %s %s: %d: reading response body: %w", op.method, op.path, resp.StatusCode, rerr)
+		return st, fmt.Errorf("panther: %s %s: %d: reading response body: %w", op.method, op.path, resp.StatusCode, c.cfg.token.scrub(rerr))
 	}
 	if truncated {
-		return status, fmt.Errorf("panther: %s %s: %d: body over %d bytes: %w", op.method, op.path, resp.StatusCode, limit, errBodyTooLarge)
+		return st, fmt.Errorf("panther: %s %s: %d: body over %d bytes: %w", op.method, op.path, resp.StatusCode, limit, errBodyTooLarge)
 	}
 	if looksLikeHTML(resp.Header, body) {
-		return status, &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path, Message: htmlMessage(resp.StatusCode, c.base)}
+		return st, &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path, Message: htmlMessage(resp.StatusCode, c.base)}
 	}
 	if out == nil {
-		return status, nil
+		return st, nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return status, &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
+		return st, &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
 			Message: "response is not the expected JSON: " + cleanMessage(err.Error())}
 	}
-	return status, nil
+	return st, nil
 }
 
 // logCall logs one call at debug level: never headers, bodies or query values.
-func (c *Client) logCall(ctx context.Context, op operation, status int, start time.Time, err error) {
+func (c *Client) logCall(ctx context.Context, st *callState, start time.Time, err error) {
 	attrs := []slog.Attr{
-		slog.String("op", op.name),
-		slog.String("method", op.method),
-		slog.String("path", op.path),
-		slog.Int("status", status),
+		slog.String("op", st.op.name),
+		slog.String("method", st.op.method),
+		slog.String("path", st.op.path),
+		slog.Int("status", st.status),
+		slog.Int("attempts", st.attempts),
 		slog.Duration("duration", time.Since(start)),
 	}
 	if err != nil {

@@ -32,9 +32,12 @@ func newFake(t *testing.T, opts ...panthertest.Option) (*panthertest.Server, *pa
 	return srv, newClient(t, srv.URL, srv.Token, panther.WithHTTPClient(srv.Client()))
 }
 
+// newClient returns a client that does not retry unless opts set a policy,
+// so that error tests see the first answer.
 func newClient(t *testing.T, baseURL, token string, opts ...panther.Option) *panther.Client {
 	t.Helper()
-	c, err := panther.NewClient(baseURL, append([]panther.Option{panther.WithAPIToken(token)}, opts...)...)
+	base := []panther.Option{panther.WithAPIToken(token), panther.WithRetryPolicy(panther.RetryPolicy{})}
+	c, err := panther.NewClient(baseURL, append(base, opts...)...)
 	if err != nil {
 		t.Fatalf("NewClient(%q) error: %v", baseURL, err)
 	}

@@ -1,6 +1,9 @@
 package panther
 
-import "net/url"
+import (
+	"net/url"
+	"time"
+)
 
 // Internals exposed to the external tests in package panther_test.
 var (
@@ -21,3 +24,6 @@ func SameOrigin(base, target string) bool {
 	}
 	return originOf(b) == originOf(u)
 }
+
+// Backoff exposes the backoff of a policy.
+func Backoff(p RetryPolicy, attempt int) time.Duration { return p.backoff(attempt) }

@@ -1,37 +1,62 @@
-// This file holds the retry policy. Retrying itself is issue #5: until then
-// the policy is checked and stored, and every request is sent once.
+// This file holds retrying: the policy, the transport layer that resends a
+// request after a 429, a 5xx or a transport error, and the per-call state
+// that tells it which operation a request belongs to. Create is special (a
+// retried create must never make a second user): the transport retries it
+// only after a 429, and UsersService.Create handles the ambiguous failures.
 
 package panther
 
 import (
+	"context"
+	"crypto/x509"
 	"errors"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
 	"time"
 )
 
 // RetryPolicy says how often and how long a Client waits before resending a
-// request that failed in a way worth retrying.
+// request that failed in a way worth retrying:
+//
+//   - 429 Too Many Requests, for every operation: the request was not processed.
+//   - 500, 502, 503, 504 and transport errors (reset connections, timeouts
+//     while connecting), for Get, List, Update (a full replace, so resending
+//     is harmless) and Delete. Create is never resent blindly: after such a
+//     failure it first looks the user up by email; see [UsersService.Create].
+//
+// Requests sent through [Client.Raw] are retried by method instead: 429 for
+// every method, 5xx and transport errors for GET, HEAD, PUT and DELETE.
 type RetryPolicy struct {
 	// MaxRetries is how many times a request is resent after the first
 	// attempt; 0 means no retries.
 	MaxRetries int
-	// BaseDelay is the wait before the first retry; later waits grow
-	// exponentially from it.
+	// BaseDelay is the wait before the first retry; each later wait doubles
+	// it, and a random part of up to half of it is taken off (jitter) so that
+	// many clients do not retry in step.
 	BaseDelay time.Duration
-	// MaxDelay caps every wait, including one asked for with Retry-After.
+	// MaxDelay caps every wait, including one asked for with Retry-After;
+	// 0 means [DefaultMaxDelay].
 	MaxDelay time.Duration
 }
+
+// DefaultMaxDelay is the cap on a single wait when [RetryPolicy.MaxDelay] is 0.
+const DefaultMaxDelay = 30 * time.Second
 
 // DefaultRetryPolicy returns the policy used unless [WithRetryPolicy] sets
 // another: 3 retries, starting at 500ms, each wait at most 30s.
 func DefaultRetryPolicy() RetryPolicy {
-	return RetryPolicy{MaxRetries: 3, BaseDelay: 500 * time.Millisecond, MaxDelay: 30 * time.Second}
+	return RetryPolicy{MaxRetries: 3, BaseDelay: 500 * time.Millisecond, MaxDelay: DefaultMaxDelay}
 }
 
 // WithRetryPolicy sets the retry policy; RetryPolicy{} turns retries off.
 // Negative values, or a MaxDelay below BaseDelay, are an error.
 //
-// The policy is validated and stored now; the retrying transport layer
-// arrives with issue #5, and until then each request is sent once.
+// A wait never outlives the request's context: when the context's deadline
+// would pass during a wait, the last error is returned at once, and a wait
+// ends when the context is canceled. With the default HTTP client,
+// [DefaultTimeout] bounds a call including its retries.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *config) error {
 		switch {
@@ -44,5 +69,204 @@ func WithRetryPolicy(p RetryPolicy) Option {
 		}
 		c.retry = p
 		return nil
+	}
+}
+
+// maxDelay is the cap on one wait.
+func (p RetryPolicy) maxDelay() time.Duration {
+	if p.MaxDelay > 0 {
+		return p.MaxDelay
+	}
+	return DefaultMaxDelay
+}
+
+// backoff returns the wait before retry number attempt+1: BaseDelay doubled
+// attempt times, capped, minus up to half of it at random.
+func (p RetryPolicy) backoff(attempt int) time.Duration {
+	d, limit := p.BaseDelay, p.maxDelay()
+	for i := 0; i < attempt && d < limit; i++ {
+		d *= 2
+	}
+	d = min(d, limit)
+	if half := d / 2; half > 0 {
+		d -= time.Duration(rand.Int64N(int64(half) + 1))
+	}
+	return d
+}
+
+// wait returns how long to wait before resending after a response that
+// asked for retryAfter (0: not asked), capped.
+func (p RetryPolicy) wait(attempt int, retryAfter time.Duration) time.Duration {
+	if retryAfter > 0 {
+		return min(retryAfter, p.maxDelay())
+	}
+	return p.backoff(attempt)
+}
+
+// sleep waits d or until ctx ends, whichever comes first.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// fitsDeadline reports whether waiting d leaves ctx time to make a request.
+func fitsDeadline(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return !ok || time.Until(deadline) > d
+}
+
+// callState travels in a request's context from Client.call to the
+// transport and back: which operation the request is, and what the retry
+// layer saw.
+type callState struct {
+	op        operation
+	status    int  // of the last response, 0 when none
+	attempts  int  // requests sent, retries included
+	ambiguous bool // an attempt failed in a way that may have been applied (5xx, transport error)
+}
+
+type callStateKey struct{}
+
+func withCallState(ctx context.Context, st *callState) context.Context {
+	return context.WithValue(ctx, callStateKey{}, st)
+}
+
+func callStateFrom(ctx context.Context) *callState {
+	st, _ := ctx.Value(callStateKey{}).(*callState)
+	return st
+}
+
+// resendable reports whether a request may be resent after a 5xx or a
+// transport error, which leave unknown whether it was applied.
+func resendable(req *http.Request, st *callState) bool {
+	if st != nil {
+		return st.op != opCreate
+	}
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// retryTransport resends failed requests as RetryPolicy says. It sits below
+// authTransport, so every attempt carries the same key and only goes to the
+// API origin.
+type retryTransport struct {
+	next   http.RoundTripper
+	policy RetryPolicy
+	logger *slog.Logger
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	st := callStateFrom(ctx)
+	for attempt := 0; ; attempt++ {
+		r := req
+		if attempt > 0 {
+			r = req.Clone(ctx)
+			if req.Body != nil && req.Body != http.NoBody {
+				body, err := req.GetBody()
+				if err != nil {
+					return nil, err
+				}
+				r.Body = body
+			}
+		}
+		resp, err := t.next.RoundTrip(r)
+		if st != nil {
+			st.attempts = attempt + 1
+		}
+		wait, retry := t.decide(req, st, attempt, resp, err)
+		if !retry {
+			return resp, err
+		}
+		if st != nil && (err != nil || resp.StatusCode >= 500) {
+			st.ambiguous = true
+		}
+		attrs := []slog.Attr{slog.String("method", req.Method), slog.String("path", req.URL.Path),
+			slog.Int("attempt", attempt+1), slog.Duration("wait", wait)}
+		if st != nil {
+			attrs = append(attrs, slog.String("op", st.op.name))
+		}
+		if err != nil {
+			attrs = append(attrs, slog.String("error", err.Error()))
+		} else {
+			attrs = append(attrs, slog.Int("status", resp.StatusCode))
+			// Drain a little so the connection can be reused, then let go.
+			_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+			_ = resp.Body.Close()
+		}
+		t.logger.LogAttrs(ctx, slog.LevelDebug, "panther retry", attrs...)
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// decide says whether and after how long to resend after attempt (0-based).
+func (t *retryTransport) decide(req *http.Request, st *callState, attempt int, resp *http.Response, err error) (time.Duration, bool) {
+	ctx := req.Context()
+	if attempt >= t.policy.MaxRetries || ctx.Err() != nil {
+		return 0, false
+	}
+	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		return 0, false // cannot replay the body
+	}
+	var wait time.Duration
+	switch {
+	case err != nil:
+		if !resendable(req, st) || !retryableError(err) {
+			return 0, false
+		}
+		wait = t.policy.wait(attempt, 0)
+	case resp.StatusCode == http.StatusTooManyRequests:
+		wait = t.policy.wait(attempt, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()))
+	case retryableStatus(resp.StatusCode) && resendable(req, st):
+		wait = t.policy.wait(attempt, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()))
+	default:
+		return 0, false
+	}
+	// A wait that would outlive the context returns the last answer now.
+	return wait, fitsDeadline(ctx, wait)
+}
+
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryableError reports whether a transport error may go away on its own:
+// not a certificate problem, and not the context ending.
+func retryableError(err error) bool {
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return false
+	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid):
+		return false
+	}
+	return true
+}
+
+// CloseIdleConnections lets http.Client.CloseIdleConnections reach the base transport.
+func (t *retryTransport) CloseIdleConnections() {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
 	}
 }

@@ -5,6 +5,7 @@ package panther
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -72,14 +73,68 @@ type UsersService struct {
 // Create creates a user and returns it as stored, with its id.
 // Panther emails the new user an invitation.
 //
+// A retried create never makes a second user. A 429 is resent as for any
+// call. After a 5xx or a transport error, though, the create may have been
+// applied, so Create first looks the user up by email: if one with the same
+// email and names exists it is returned as the result, if none exists the
+// create is sent again (within the RetryPolicy), and if the lookup fails or
+// finds a different user the original error is returned. The remaining race:
+// when someone else creates a user with the same email and names between the
+// failed attempt and the lookup, Create returns that user as its own.
+//
 // It calls POST /users.
 func (s *UsersService) Create(ctx context.Context, in UserInput) (*User, error) {
 	if err := checkUserInput(in); err != nil {
 		return nil, err
 	}
-	return s.user(ctx, opCreate, func(ctx context.Context) (*http.Response, error) {
-		return s.client.gen.UserCreate(ctx, in)
-	})
+	policy := s.client.cfg.retry
+	for attempt := 0; ; attempt++ {
+		var u User
+		st, err := s.client.call(ctx, opCreate, func(ctx context.Context) (*http.Response, error) {
+			return s.client.gen.UserCreate(ctx, in)
+		}, &u)
+		if err == nil {
+			if u.Id == nil || *u.Id == "" {
+				return nil, &APIError{StatusCode: st.status, Method: opCreate.method, Path: opCreate.path, Message: "response has no user id"}
+			}
+			return &u, nil
+		}
+		if !mayHaveCreated(st, err) || attempt >= policy.MaxRetries || ctx.Err() != nil {
+			return nil, err
+		}
+		existing, lerr := s.GetByEmail(ctx, in.Email)
+		switch {
+		case lerr == nil && sameUser(existing, in):
+			return existing, nil
+		case lerr == nil || !errors.Is(lerr, ErrNotFound):
+			return nil, err // someone else's user, or no way to tell: do not guess
+		}
+		wait := policy.wait(attempt, 0)
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
+			wait = policy.wait(attempt, apiErr.RetryAfter)
+		}
+		if !fitsDeadline(ctx, wait) {
+			return nil, err
+		}
+		if serr := sleep(ctx, wait); serr != nil {
+			return nil, err
+		}
+	}
+}
+
+// mayHaveCreated reports whether a failed create may have been applied: a
+// 5xx, or a transport error other than the context ending.
+func mayHaveCreated(st *callState, err error) bool {
+	if st.status >= 500 {
+		return true
+	}
+	return st.status == 0 && retryableError(err) && !errors.Is(err, ErrCrossOriginRedirect)
+}
+
+// sameUser reports whether u is what creating in would have stored.
+func sameUser(u *User, in UserInput) bool {
+	return strings.EqualFold(u.Email, in.Email) && u.GivenName == in.GivenName && u.FamilyName == in.FamilyName
 }
 
 // Get returns the user with the given id, deactivated or not. An unknown id
@@ -137,16 +192,23 @@ func (s *UsersService) Modify(ctx context.Context, id string, fn func(*UserInput
 }
 
 // Delete deletes the user with the given id. An unknown id is an *APIError
-// matching [ErrNotFound].
+// matching [ErrNotFound], except when an earlier attempt of the same call
+// failed with a 5xx or a transport error and was retried: then the user being
+// gone means that attempt deleted it, and Delete returns nil.
 //
 // It calls DELETE /users/{id}.
 func (s *UsersService) Delete(ctx context.Context, id string) error {
 	if err := checkID("id", id); err != nil {
 		return err
 	}
-	_, err := s.client.call(ctx, opDelete, func(ctx context.Context) (*http.Response, error) {
+	st, err := s.client.call(ctx, opDelete, func(ctx context.Context) (*http.Response, error) {
 		return s.client.gen.UserDelete(ctx, id)
 	}, nil)
+	if st.ambiguous && st.status == http.StatusNotFound {
+		// An earlier attempt failed after the server may have deleted the
+		// user; the retry finding it gone means that attempt did its job.
+		return nil
+	}
 	return err
 }
 
@@ -254,12 +316,12 @@ func (s *UsersService) getBatch(ctx context.Context, ids []string, found map[str
 // "{}" would otherwise become a zero user.
 func (s *UsersService) user(ctx context.Context, op operation, send func(context.Context) (*http.Response, error)) (*User, error) {
 	var u User
-	status, err := s.client.call(ctx, op, send, &u)
+	st, err := s.client.call(ctx, op, send, &u)
 	if err != nil {
 		return nil, err
 	}
 	if u.Id == nil || *u.Id == "" {
-		return nil, &APIError{StatusCode: status, Method: op.method, Path: op.path, Message: "response has no user id"}
+		return nil, &APIError{StatusCode: st.status, Method: op.method, Path: op.path, Message: "response has no user id"}
 	}
 	return &u, nil
 }
