@@ -6,7 +6,8 @@
 // cannot leak it), typed errors for every non-2xx status ([APIError], matched
 // with [errors.Is] against [ErrNotFound] and friends), input checks before any
 // request is sent ([ErrInvalidInput]), and lazy pagination with iterators
-// ([UsersService.List], [UsersService.Pages]).
+// ([UsersService.List], [UsersService.Pages]). Failed requests are retried as
+// [RetryPolicy] describes, and a retried create never makes a second user.
 //
 // Create a [Client] with [NewClient] or [NewClientFromEnv] and call the
 // methods on [Client.Users]:
@@ -45,8 +46,9 @@ const Version = "0.1.0"
 // DefaultUserAgent is the User-Agent header sent unless [WithUserAgent] sets another.
 const DefaultUserAgent = "panther-go/" + Version
 
-// DefaultTimeout bounds each HTTP request (connect, headers and body) when
-// [WithHTTPClient] is not used. Pass a context with a deadline for a tighter bound.
+// DefaultTimeout bounds each call (connect, headers and body, retries and
+// their waits included) when [WithHTTPClient] is not used. Pass a context with
+// a deadline for a tighter bound.
 const DefaultTimeout = 60 * time.Second
 
 // Environment variables read by [NewClientFromEnv]. The names match Panther's
@@ -145,9 +147,11 @@ func newClient(baseURL string, fromEnv bool, opts []Option) (*Client, error) {
 
 // Raw returns the generated client for calls this package does not wrap. It
 // sends requests through the same *http.Client as c: the API key is added only
-// for the configured origin, cross-origin redirects are refused, and the
-// User-Agent is set. Its responses are not checked: undeclared statuses come
-// back with a nil error and nil JSON fields, so check StatusCode yourself.
+// for the configured origin, cross-origin redirects are refused, the
+// User-Agent is set, and failures are retried by method (see [RetryPolicy]).
+// Its responses are not checked: undeclared statuses come back with a nil
+// error and nil JSON fields, and bodies are read without a cap, so check
+// StatusCode yourself.
 func (c *Client) Raw() *api.ClientWithResponses { return c.raw }
 
 // BaseURL returns the normalized base URL requests are sent to, without a
@@ -241,8 +245,8 @@ func WithAPIToken(token string) Option {
 // WithHTTPClient makes the Client send requests with a copy of hc, so its
 // Timeout, Jar and Transport (proxies, TLS settings) apply. hc itself is never
 // changed: the copy wraps hc's Transport (http.DefaultTransport when nil) with
-// the layer that adds the API key, and refuses redirects to another origin
-// before consulting hc.CheckRedirect.
+// the layers that add the API key and retry, and refuses redirects to another
+// origin before consulting hc.CheckRedirect.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
