@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"runtime/metrics"
 	"testing"
 	"time"
 
@@ -20,25 +21,25 @@ type listing struct {
 }
 
 // listAll walks every user with List, sampling the heap after each page
-// (every 60 users), and applies work to each page's last user.
-func listAll(b *testing.B, c *panther.Client, cnt *counter, pageWork time.Duration) listing {
+// (every 60 users) through runtime/metrics, which does not stop the world,
+// and spends pageWork on each page as a consumer would.
+func listAll(b *testing.B, c *panther.Client, cnt *counter, pageWork time.Duration, prefetch bool) listing {
 	b.Helper()
 	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapAlloc
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	heap := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	base := heap()
 	cnt.requests.Store(0)
 	var l listing
 	start := time.Now()
-	for _, err := range c.Users.List(b.Context(), nil) {
+	for _, err := range c.Users.List(b.Context(), &panther.ListUsersOptions{Prefetch: prefetch}) {
 		if err != nil {
 			b.Fatal(err)
 		}
 		l.users++
 		if l.users%60 == 0 {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > base {
-				l.peakHeap = max(l.peakHeap, ms.HeapAlloc-base)
+			if h := heap(); h > base {
+				l.peakHeap = max(l.peakHeap, h-base)
 			}
 			if pageWork > 0 {
 				time.Sleep(pageWork) // the consumer's work on a page: a lookup, a write
@@ -63,17 +64,22 @@ func listClient(b *testing.B, f *fake) (*panther.Client, *counter) {
 // BenchmarkList walks 3,000 and 30,000 users, 60 a page, against a fake that
 // takes 5 ms a response, and reports the wall time as a multiple of the floor
 // (pages × latency), requests per walk, and the peak heap above the start.
-// With page-work, the consumer spends 5 ms on each page: fetching the next
-// page while it works keeps the walk near the floor instead of twice it.
+// With page-work, the consumer spends 5 ms on each page, and the floor is
+// pages × max(latency, work): with Prefetch the next page is fetched while
+// the consumer works, so the walk stays near it instead of twice it.
 func BenchmarkList(b *testing.B) {
 	for _, n := range []int{3000, 30000} {
 		f := startFake(b, fakeConfig{users: n, latency: listLatency})
 		c, cnt := listClient(b, f)
-		for _, work := range []time.Duration{0, listLatency} {
-			b.Run(fmt.Sprintf("users=%d/page-work=%s", n, work), func(b *testing.B) {
+		for _, v := range []struct {
+			work     time.Duration
+			prefetch bool
+		}{{0, false}, {listLatency, false}, {listLatency, true}} {
+			work := v.work
+			b.Run(fmt.Sprintf("users=%d/page-work=%s/prefetch=%t", n, work, v.prefetch), func(b *testing.B) {
 				var l listing
 				for b.Loop() {
-					l = listAll(b, c, cnt, work)
+					l = listAll(b, c, cnt, work, v.prefetch)
 				}
 				if l.users != n {
 					b.Fatalf("listed %d users, want %d", l.users, n)
@@ -98,8 +104,8 @@ func BenchmarkListHeapGrowth(b *testing.B) {
 	cl, cntL := listClient(b, large)
 	var ls, ll listing
 	for b.Loop() {
-		ls = listAll(b, cs, cntS, 0)
-		ll = listAll(b, cl, cntL, 0)
+		ls = listAll(b, cs, cntS, 0, false)
+		ll = listAll(b, cl, cntL, 0, false)
 	}
 	b.ReportMetric(float64(ls.peakHeap)/1024, "peak-heap-3k-KiB")
 	b.ReportMetric(float64(ll.peakHeap)/1024, "peak-heap-30k-KiB")

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/pantherkit/panther-go/api"
 )
 
@@ -250,8 +252,9 @@ func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
 // order of ids. Ids that match no user are left out, and a repeated id yields
 // its user once, so compare lengths to find what is missing. It asks the list
 // endpoint for at most 60 ids at a time (the repeated id filter, which keeps
-// ids that contain commas intact): 1,000 ids cost 17 requests. If a request
-// fails, GetMany returns its error and no users.
+// ids that contain commas intact): 1,000 ids cost 17 requests, up to four of
+// them in flight at once. If a request fails, GetMany cancels the others and
+// returns its error and no users.
 //
 // It calls GET /users?id=...&id=...&include-deactivated=true.
 func (s *UsersService) GetMany(ctx context.Context, ids []string) ([]User, error) {
@@ -266,20 +269,33 @@ func (s *UsersService) GetMany(ctx context.Context, ids []string) ([]User, error
 			unique = append(unique, id)
 		}
 	}
-	found := make(map[string]User, len(unique))
-	for batch := range slices.Chunk(unique, MaxPageSize) {
-		if err := s.getBatch(ctx, batch, found); err != nil {
-			return nil, err
-		}
+	// Batches are independent: fetch a few at once, each into its own map.
+	batches := slices.Collect(slices.Chunk(unique, MaxPageSize))
+	found := make([]map[string]User, len(batches))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(getManyConcurrency)
+	for i, batch := range batches {
+		found[i] = make(map[string]User, len(batch))
+		g.Go(func() error { return s.getBatch(gctx, batch, found[i]) })
 	}
-	users := make([]User, 0, len(found))
-	for _, id := range unique {
-		if u, ok := found[id]; ok {
-			users = append(users, u)
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	users := make([]User, 0, len(unique))
+	for i, batch := range batches {
+		for _, id := range batch {
+			if u, ok := found[i][id]; ok {
+				users = append(users, u)
+			}
 		}
 	}
 	return users, nil
 }
+
+// getManyConcurrency is how many of GetMany's batches are in flight at once:
+// enough to cut 1,000 ids from 17 round trips to 5, few enough to stay
+// friendly to the API's rate limit (a 429 is retried anyway).
+const getManyConcurrency = 4
 
 // getBatch adds the users among ids (at most one page's worth) to found. It
 // follows next only while some id is still missing, so a full batch costs
@@ -291,7 +307,7 @@ func (s *UsersService) getBatch(ctx context.Context, ids []string, found map[str
 	}
 	includeDeactivated, limit := true, int64(MaxPageSize)
 	params := api.UserListParams{Id: &ids, IncludeDeactivated: &includeDeactivated, Limit: &limit}
-	for page, err := range s.walk(ctx, params) {
+	for page, err := range s.walk(ctx, params, false) {
 		if err != nil {
 			return err
 		}
