@@ -1,0 +1,211 @@
+package panther_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pantherkit/panther-go/pkg/panther"
+	"github.com/pantherkit/panther-go/pkg/panthertest"
+)
+
+func TestCreateManyResultsInInputOrder(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t, panthertest.WithUsers(1))
+	taken := srv.Users()[0].Email
+	ins := []panther.UserInput{
+		{Email: "a@example.com", GivenName: "A", FamilyName: "One", Role: panther.RoleByName("Analyst")},
+		{Email: taken, GivenName: "Dup", FamilyName: "Licate", Role: panther.RoleByName("Analyst")}, // 400
+		{Email: "b@example.com", GivenName: "", FamilyName: "Two", Role: panther.RoleByName("Analyst")}, // invalid input
+		{Email: "c@example.com", GivenName: "C", FamilyName: "Three", Role: panther.RoleByName("Admin")},
+	}
+	results := c.Users.CreateMany(t.Context(), ins, &panther.BulkOptions{Concurrency: 3})
+	if len(results) != len(ins) {
+		t.Fatalf("%d results for %d inputs", len(results), len(ins))
+	}
+	for i, r := range results {
+		if r.Index != i {
+			t.Errorf("results[%d].Index = %d", i, r.Index)
+		}
+	}
+	if results[0].Err != nil || results[0].User.Email != "a@example.com" || results[0].ID != *results[0].User.Id {
+		t.Errorf("results[0] = %+v, want created a@example.com", results[0])
+	}
+	if !errors.Is(results[1].Err, panther.ErrBadRequest) {
+		t.Errorf("results[1].Err = %v, want ErrBadRequest (duplicate email)", results[1].Err)
+	}
+	if !errors.Is(results[2].Err, panther.ErrInvalidInput) {
+		t.Errorf("results[2].Err = %v, want ErrInvalidInput", results[2].Err)
+	}
+	if results[3].Err != nil || *results[3].User.Role.Name != "Admin" {
+		t.Errorf("results[3] = %+v, want created as Admin", results[3])
+	}
+	if got := len(srv.Users()); got != 3 {
+		t.Errorf("fake holds %d users, want 3", got)
+	}
+	err := panther.BulkErrors(results)
+	for _, want := range []string{"item 1", "item 2"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("BulkErrors = %v, want it to name %s", err, want)
+		}
+	}
+	if panther.BulkErrors(results[:1]) != nil {
+		t.Error("BulkErrors of successes is not nil")
+	}
+}
+
+func TestUpdateManyAndDeleteMany(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t, panthertest.WithUsers(25))
+	var changes []panther.UserChange
+	for _, u := range srv.Users() {
+		in := panther.UserInputFrom(&u)
+		in.FamilyName = "Changed"
+		changes = append(changes, panther.UserChange{ID: *u.Id, Input: in})
+	}
+	changes = append(changes, panther.UserChange{ID: "no-such-user", Input: changes[0].Input})
+	results := c.Users.UpdateMany(t.Context(), changes, nil)
+	for i, r := range results[:25] {
+		if r.Err != nil || r.ID != changes[i].ID || r.User.FamilyName != "Changed" {
+			t.Errorf("update %d: %+v", i, r)
+		}
+	}
+	if last := results[25]; !errors.Is(last.Err, panther.ErrNotFound) || last.ID != "no-such-user" {
+		t.Errorf("update of unknown id: %+v, want ErrNotFound", last)
+	}
+	for _, u := range srv.Users() {
+		if u.FamilyName != "Changed" {
+			t.Errorf("user %s not changed", *u.Id)
+		}
+	}
+
+	ids := make([]string, 0, 25)
+	for _, u := range srv.Users() {
+		ids = append(ids, *u.Id)
+	}
+	if err := panther.BulkErrors(c.Users.DeleteMany(t.Context(), ids, &panther.BulkOptions{Concurrency: 8})); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Users()); n != 0 {
+		t.Errorf("%d users left after DeleteMany", n)
+	}
+}
+
+// TestBulkConcurrencyAndPacing puts a front server before the fake that
+// records how many requests are in flight at once and when each starts.
+func TestBulkConcurrencyAndPacing(t *testing.T) {
+	t.Parallel()
+	srv := panthertest.NewServer(panthertest.WithTB(t), panthertest.WithUsers(40), panthertest.WithLatency(20*time.Millisecond))
+	var inFlight, peak atomic.Int32
+	var starts []time.Time
+	startCh := make(chan time.Time, 100)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		startCh <- time.Now()
+		n := inFlight.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		defer inFlight.Add(-1)
+		srv.Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	c := newClient(t, front.URL, srv.Token)
+	ids := make([]string, 0, 40)
+	for _, u := range srv.Users() {
+		ids = append(ids, *u.Id)
+	}
+
+	if err := panther.BulkErrors(c.Users.DeleteMany(t.Context(), ids[:20], &panther.BulkOptions{Concurrency: 3})); err != nil {
+		t.Fatal(err)
+	}
+	if p := peak.Load(); p != 3 {
+		t.Errorf("peak concurrency = %d, want 3", p)
+	}
+
+	for len(startCh) > 0 {
+		<-startCh
+	}
+	const rps = 50 // one start every 20ms
+	if err := panther.BulkErrors(c.Users.DeleteMany(t.Context(), ids[20:], &panther.BulkOptions{Concurrency: 8, RequestsPerSecond: rps})); err != nil {
+		t.Fatal(err)
+	}
+	for len(startCh) > 0 {
+		starts = append(starts, <-startCh)
+	}
+	if len(starts) != 20 {
+		t.Fatalf("%d requests, want 20", len(starts))
+	}
+	// 20 starts paced at 50/s span at least 19 intervals of 20ms (less a little for timer jitter).
+	if span := starts[len(starts)-1].Sub(starts[0]); span < 19*20*time.Millisecond*9/10 {
+		t.Errorf("20 paced starts spanned %v, want about %v", span, 19*20*time.Millisecond)
+	}
+}
+
+func TestBulkStopsOnContext(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t, panthertest.WithUsers(30), panthertest.WithLatency(10*time.Millisecond))
+	ids := make([]string, 0, 30)
+	for _, u := range srv.Users() {
+		ids = append(ids, *u.Id)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 35*time.Millisecond)
+	defer cancel()
+	results := c.Users.DeleteMany(ctx, ids, &panther.BulkOptions{Concurrency: 1})
+	var done, stopped int
+	for _, r := range results {
+		switch {
+		case r.Err == nil:
+			done++
+		case errors.Is(r.Err, context.DeadlineExceeded):
+			stopped++
+		default:
+			t.Errorf("item %d: unexpected error %v", r.Index, r.Err)
+		}
+	}
+	if done == 0 || stopped == 0 || done+stopped != 30 {
+		t.Errorf("done %d, stopped %d; want some of each, 30 in all", done, stopped)
+	}
+	// The one item in flight when the deadline passed may or may not have
+	// been applied (the caller saw a deadline error either way); no other
+	// item was sent.
+	if left := len(srv.Users()); left != 30-done && left != 30-done-1 {
+		t.Errorf("fake holds %d users, want %d or %d", left, 30-done, 30-done-1)
+	}
+}
+
+func ExampleUsersService_DeleteMany() {
+	srv := fakePanther()
+	defer srv.Close()
+	client, err := panther.NewClient(srv.URL, panther.WithAPIToken(srv.Token))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Offboard several people at once: four requests in flight, at most ten
+	// a second, one result per id in input order.
+	results := client.Users.DeleteMany(context.Background(), []string{
+		"5d0c1f7e-0000-4000-8000-000000000002",
+		"no-such-user",
+		"5d0c1f7e-0000-4000-8000-000000000003",
+	}, &panther.BulkOptions{Concurrency: 4, RequestsPerSecond: 10})
+	for _, r := range results {
+		fmt.Println(r.ID, errors.Is(r.Err, panther.ErrNotFound))
+	}
+
+	// Output:
+	// 5d0c1f7e-0000-4000-8000-000000000002 false
+	// no-such-user true
+	// 5d0c1f7e-0000-4000-8000-000000000003 false
+}
+
+
