@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"runtime"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pantherkit/panther-go/api"
 	"github.com/pantherkit/panther-go/pkg/panther"
 )
 
@@ -110,4 +112,53 @@ func BenchmarkListHeapGrowth(b *testing.B) {
 	b.ReportMetric(float64(ls.peakHeap)/1024, "peak-heap-3k-KiB")
 	b.ReportMetric(float64(ll.peakHeap)/1024, "peak-heap-30k-KiB")
 	b.ReportMetric(float64(ll.peakHeap)/float64(ls.peakHeap), "heap-30k/3k")
+}
+
+// BenchmarkListVsGenerated walks 3,000 users at 5 ms a response with List and
+// with the generated client following next by hand, alternately in one run,
+// and reports each against the floor and List against the generated walk:
+// what the wrapper adds to a listing, apart from what the network and JSON
+// decoding cost any client on this machine.
+func BenchmarkListVsGenerated(b *testing.B) {
+	const n = 3000
+	f := startFake(b, fakeConfig{users: n, latency: listLatency})
+	c, cnt := listClient(b, f)
+	gen, err := api.NewClientWithResponses(f.URL, api.WithHTTPClient(&http.Client{Transport: newTransport()}),
+		api.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
+			r.Header.Set("X-API-Key", f.Token)
+			return nil
+		}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var wrapper, generated time.Duration
+	for b.Loop() {
+		l := listAll(b, c, cnt, 0, false)
+		if l.users != n {
+			b.Fatalf("List: %d users, want %d", l.users, n)
+		}
+		wrapper += l.elapsed
+
+		start, users := time.Now(), 0
+		params := &api.UserListParams{}
+		for {
+			resp, err := gen.UserListWithResponse(b.Context(), params)
+			if err != nil || resp.JSON200 == nil {
+				b.Fatalf("generated list: %v (status %d)", err, resp.StatusCode())
+			}
+			users += len(resp.JSON200.Results)
+			if resp.JSON200.Next == nil || *resp.JSON200.Next == "" {
+				break
+			}
+			params.Cursor = resp.JSON200.Next
+		}
+		generated += time.Since(start)
+		if users != n {
+			b.Fatalf("generated walk: %d users, want %d", users, n)
+		}
+	}
+	floor := time.Duration((n+59)/60) * listLatency * time.Duration(b.N)
+	b.ReportMetric(float64(wrapper)/float64(floor), "x-floor-wrapper")
+	b.ReportMetric(float64(generated)/float64(floor), "x-floor-generated")
+	b.ReportMetric(float64(wrapper)/float64(generated), "wrapper/generated")
 }
