@@ -115,14 +115,16 @@ func newHTTPClient(cfg *config, apiOrigin origin) *http.Client {
 
 // newTransport builds the single transport chain of a Client, outermost first:
 //
+//	limitTransport  caps every response body (limits.go)
 //	authTransport   adds X-API-Key for the API origin, strips it elsewhere
 //	retryTransport  resends after 429, 5xx and transport errors (retry.go)
 //	base            the caller's transport or http.DefaultTransport
 //
-// Raw() shares it. Body caps are applied where responses are read (call).
+// Raw() shares it.
 func newTransport(cfg *config, apiOrigin origin, base http.RoundTripper) http.RoundTripper {
-	retry := &retryTransport{next: base, policy: cfg.retry, logger: cfg.logger}
-	return &authTransport{next: retry, origin: apiOrigin, key: cfg.token}
+	retry := &retryTransport{next: base, policy: cfg.retry, logger: cfg.logger, key: cfg.token}
+	auth := &authTransport{next: retry, origin: apiOrigin, key: cfg.token}
+	return &limitTransport{next: auth, limit: cfg.maxBody}
 }
 
 // authTransport adds the API key to requests for the configured origin and

@@ -148,10 +148,11 @@ func newClient(baseURL string, fromEnv bool, opts []Option) (*Client, error) {
 // Raw returns the generated client for calls this package does not wrap. It
 // sends requests through the same *http.Client as c: the API key is added only
 // for the configured origin, cross-origin redirects are refused, the
-// User-Agent is set, and failures are retried by method (see [RetryPolicy]).
-// Its responses are not checked: undeclared statuses come back with a nil
-// error and nil JSON fields, and bodies are read without a cap, so check
-// StatusCode yourself.
+// User-Agent is set, failures are retried by method (see [RetryPolicy]), and
+// bodies are capped as [WithMaxResponseSize] says (a longer body makes the
+// call fail with an error matching [ErrResponseTooLarge]). Its responses are
+// not otherwise checked: undeclared statuses come back with a nil error and
+// nil JSON fields, so check StatusCode yourself.
 func (c *Client) Raw() *api.ClientWithResponses { return c.raw }
 
 // BaseURL returns the normalized base URL requests are sent to, without a
@@ -202,23 +203,16 @@ type config struct {
 	insecureHTTP bool
 	logger       *slog.Logger
 
-	// Response body caps, enforced where every response is read (readBody).
-	maxBody      int64
-	maxErrorBody int64
+	// maxBody caps every response body, in the transport (limits.go).
+	maxBody int64
 }
-
-const (
-	defaultMaxBody      = 16 << 20 // a 60-user page is ~30 KiB
-	defaultMaxErrorBody = 64 << 10
-)
 
 func defaultConfig() *config {
 	return &config{
-		userAgent:    DefaultUserAgent,
-		retry:        DefaultRetryPolicy(),
-		logger:       slog.New(slog.DiscardHandler),
-		maxBody:      defaultMaxBody,
-		maxErrorBody: defaultMaxErrorBody,
+		userAgent: DefaultUserAgent,
+		retry:     DefaultRetryPolicy(),
+		logger:    slog.New(slog.DiscardHandler),
+		maxBody:   DefaultMaxResponseSize,
 	}
 }
 
@@ -284,28 +278,16 @@ func WithInsecureHTTP(allow bool) Option {
 
 // WithLogger sets where the Client logs at debug level: each call (operation,
 // method, path template, status, attempts, duration) and each retry (attempt,
-// status or error, wait). Headers, bodies and query values are never logged,
-// so neither is the key. A nil logger turns logging off, which is the default.
+// status or error, wait). [Client.Raw] calls are logged with the path as
+// sent, since they have no template. Headers, bodies and query values are
+// never logged, so neither is the key, and the key is cut from any error text
+// that is. A nil logger turns logging off, which is the default.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
 			l = slog.New(slog.DiscardHandler)
 		}
 		c.logger = l
-		return nil
-	}
-}
-
-// WithMaxResponseSize caps how many bytes of a successful response body are
-// read (default 16 MiB; a page of 60 users is about 30 KiB). A larger body is
-// an error, not an allocation. Error bodies are capped at 64 KiB or n,
-// whichever is smaller, and cut rather than refused.
-func WithMaxResponseSize(n int64) Option {
-	return func(c *config) error {
-		if n <= 0 {
-			return errors.New("panther: WithMaxResponseSize: size must be positive")
-		}
-		c.maxBody = n
 		return nil
 	}
 }
@@ -385,22 +367,26 @@ func (c *Client) call(ctx context.Context, op operation, send func(context.Conte
 	st.status = resp.StatusCode
 
 	success := resp.StatusCode >= 200 && resp.StatusCode <= 299
-	limit := c.cfg.maxBody
+	limit := c.cfg.maxBody // also enforced below, by limitTransport
 	if !success {
-		limit = min(c.cfg.maxErrorBody, c.cfg.maxBody)
+		limit = min(maxErrorBody, c.cfg.maxBody)
 	}
-	body, truncated, rerr := readBody(resp.Body, limit)
+	body, truncated, rerr := readBody(resp.Body, resp.ContentLength, limit)
 	if !success {
 		// A broken or oversized error body still yields the status.
 		e := newAPIError(op, resp, body, c.base, time.Now())
 		e.Message = c.cfg.token.redact(e.Message)
 		return st, e
 	}
+	if truncated || errors.Is(rerr, ErrResponseTooLarge) {
+		declared := resp.ContentLength
+		if declared <= limit {
+			declared = -1
+		}
+		return st, &tooLargeError{limit: limit, declared: declared, where: fmt.Sprintf("%s %s: %d", op.method, op.path, resp.StatusCode)}
+	}
 	if rerr != nil {
 		return st, fmt.Errorf("panther: %s %s: %d: reading response body: %w", op.method, op.path, resp.StatusCode, c.cfg.token.scrub(rerr))
-	}
-	if truncated {
-		return st, fmt.Errorf("panther: %s %s: %d: body over %d bytes: %w", op.method, op.path, resp.StatusCode, limit, errBodyTooLarge)
 	}
 	if looksLikeHTML(resp.Header, body) {
 		return st, &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path, Message: htmlMessage(resp.StatusCode, c.base)}

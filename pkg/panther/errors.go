@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -95,18 +94,6 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusTooManyRequests
 	}
 	return false
-}
-
-// errBodyTooLarge is wrapped when a success body passes config.maxBody.
-var errBodyTooLarge = errors.New("response body too large")
-
-// readBody reads at most limit bytes of r. It reports whether more followed.
-func readBody(r io.Reader, limit int64) (body []byte, truncated bool, err error) {
-	body, err = io.ReadAll(io.LimitReader(r, limit+1))
-	if int64(len(body)) > limit {
-		return body[:limit], true, err
-	}
-	return body, false, err
 }
 
 // newAPIError builds the error for a response with a non-2xx status from its

@@ -27,3 +27,6 @@ func SameOrigin(base, target string) bool {
 
 // Backoff exposes the backoff of a policy.
 func Backoff(p RetryPolicy, attempt int) time.Duration { return p.backoff(attempt) }
+
+// ReadBody exposes readBody.
+var ReadBody = readBody

@@ -165,12 +165,24 @@ type retryTransport struct {
 	next   http.RoundTripper
 	policy RetryPolicy
 	logger *slog.Logger
+	key    secret // only to redact it from logged errors
 }
 
 // RoundTrip implements http.RoundTripper.
-func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *retryTransport) RoundTrip(req *http.Request) (resp *http.Response, err error) {
 	ctx := req.Context()
 	st := callStateFrom(ctx)
+	// Calls made through the wrapper are logged by Client.call, with the
+	// path template. Raw() calls have no template: they are logged here,
+	// with the path as sent.
+	path := req.URL.Path
+	attempts := 0
+	if st != nil {
+		path = st.op.path
+	} else {
+		start := time.Now()
+		defer func() { t.logRaw(ctx, req.Method, path, start, attempts, resp, err) }()
+	}
 	for attempt := 0; ; attempt++ {
 		r := req
 		if attempt > 0 {
@@ -183,9 +195,10 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 				r.Body = body
 			}
 		}
-		resp, err := t.next.RoundTrip(r)
+		resp, err = t.next.RoundTrip(r)
+		attempts = attempt + 1
 		if st != nil {
-			st.attempts = attempt + 1
+			st.attempts = attempts
 		}
 		wait, retry := t.decide(req, st, attempt, resp, err)
 		if !retry {
@@ -194,13 +207,13 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if st != nil && (err != nil || resp.StatusCode >= 500) {
 			st.ambiguous = true
 		}
-		attrs := []slog.Attr{slog.String("method", req.Method), slog.String("path", req.URL.Path),
-			slog.Int("attempt", attempt+1), slog.Duration("wait", wait)}
+		attrs := []slog.Attr{slog.String("method", req.Method), slog.String("path", path),
+			slog.Int("attempt", attempts), slog.Duration("wait", wait)}
 		if st != nil {
 			attrs = append(attrs, slog.String("op", st.op.name))
 		}
 		if err != nil {
-			attrs = append(attrs, slog.String("error", err.Error()))
+			attrs = append(attrs, slog.String("error", t.key.redact(err.Error())))
 		} else {
 			attrs = append(attrs, slog.Int("status", resp.StatusCode))
 			// Drain a little so the connection can be reused, then let go.
@@ -212,6 +225,25 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// logRaw logs one Raw() request at debug level, as Client.logCall does for
+// the others: never headers, bodies or query values.
+func (t *retryTransport) logRaw(ctx context.Context, method, path string, start time.Time, attempts int, resp *http.Response, err error) {
+	attrs := []slog.Attr{
+		slog.String("op", "raw"),
+		slog.String("method", method),
+		slog.String("path", path),
+		slog.Int("attempts", attempts),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", t.key.redact(err.Error())))
+	}
+	t.logger.LogAttrs(ctx, slog.LevelDebug, "panther request", attrs...)
 }
 
 // decide says whether and after how long to resend after attempt (0-based).
