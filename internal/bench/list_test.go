@@ -76,7 +76,7 @@ func BenchmarkList(b *testing.B) {
 		for _, v := range []struct {
 			work     time.Duration
 			prefetch bool
-		}{{0, false}, {listLatency, false}, {listLatency, true}} {
+		}{{0, false}, {0, true}, {listLatency, false}, {listLatency, true}} {
 			work := v.work
 			b.Run(fmt.Sprintf("users=%d/page-work=%s/prefetch=%t", n, work, v.prefetch), func(b *testing.B) {
 				var l listing
