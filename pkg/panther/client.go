@@ -221,7 +221,8 @@ func defaultConfig() *config {
 // is never sent to another origin, printed, logged or put in an error.
 func WithAPIToken(token string) Option {
 	return func(c *config) error {
-		token = strings.TrimSpace(token)
+		// A local: an Option may be applied by many NewClient calls at once.
+		token := strings.TrimSpace(token)
 		if token == "" {
 			return errors.New("panther: WithAPIToken: token is empty")
 		}
@@ -284,10 +285,10 @@ func WithInsecureHTTP(allow bool) Option {
 // that is. A nil logger turns logging off, which is the default.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
-		if l == nil {
-			l = slog.New(slog.DiscardHandler)
-		}
 		c.logger = l
+		if l == nil {
+			c.logger = slog.New(slog.DiscardHandler)
+		}
 		return nil
 	}
 }
@@ -361,6 +362,12 @@ func (c *Client) call(ctx context.Context, op operation, send func(context.Conte
 
 	resp, err := send(ctx)
 	if err != nil {
+		// net/http names the URL sent, with ids and query values (an email):
+		// name the template instead, as APIError does, keeping the *url.Error.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = &url.Error{Op: ue.Op, URL: c.base.String() + op.path, Err: ue.Err}
+		}
 		return st, fmt.Errorf("panther: %s %s: %w", op.method, op.path, c.cfg.token.scrub(err))
 	}
 	defer func() { _ = resp.Body.Close() }()

@@ -48,8 +48,15 @@ func TestFaultMatrix(t *testing.T) {
 			return errors.As(err, &e) && e.StatusCode == code
 		}
 	}
-	contains := func(s string) func(error) bool {
-		return func(err error) bool { return err != nil && strings.Contains(err.Error(), s) }
+	apiErr := func(code int, msg string) func(error) bool {
+		return func(err error) bool {
+			var e *panther.APIError
+			return errors.As(err, &e) && e.StatusCode == code && strings.Contains(e.Message, msg)
+		}
+	}
+	transportErr := func(err error) bool {
+		var e *panther.APIError
+		return err != nil && !errors.As(err, &e) && strings.HasPrefix(err.Error(), "panther: GET /users/{id}: ")
 	}
 	tests := []struct {
 		name    string
@@ -64,6 +71,8 @@ func TestFaultMatrix(t *testing.T) {
 			call: create, wantOps: map[string]int{"user#create": 2}},
 		{name: "429 that never ends", fault: panthertest.Fault{Op: "user#get", Kind: panthertest.FaultStatus, Status: 429, Count: -1},
 			call: get, wantErr: is(panther.ErrRateLimited), wantOps: map[string]int{"user#get": 4}},
+		{name: "429 that never ends, create", fault: panthertest.Fault{Op: "user#create", Kind: panthertest.FaultStatus, Status: 429, Count: -1},
+			call: create, wantErr: apiErr(429, "injected fault"), wantOps: map[string]int{"user#create": 4}},
 		{name: "500, get", fault: panthertest.Fault{Op: "user#get", Kind: panthertest.FaultStatus, Status: 500},
 			call: get, wantOps: map[string]int{"user#get": 2}},
 		{name: "502, list", fault: panthertest.Fault{Op: "user#list", Kind: panthertest.FaultStatus, Status: 502},
@@ -76,10 +85,14 @@ func TestFaultMatrix(t *testing.T) {
 			call: create, wantOps: map[string]int{"user#create": 2, "user#list": 1}},
 		{name: "503 that never ends", fault: panthertest.Fault{Op: "user#get", Kind: panthertest.FaultStatus, Status: 503, Count: -1},
 			call: get, wantErr: status(503), wantOps: map[string]int{"user#get": 4}},
+		{name: "503 that never ends, create", fault: panthertest.Fault{Op: "user#create", Kind: panthertest.FaultStatus, Status: 503, Count: -1},
+			call: create, wantErr: status(503), wantOps: map[string]int{"user#create": 4, "user#list": 3}},
 		{name: "501 is not retried", fault: panthertest.Fault{Op: "user#get", Kind: panthertest.FaultStatus, Status: 501},
 			call: get, wantErr: status(501), wantOps: map[string]int{"user#get": 1}},
 		{name: "reset, get", fault: panthertest.Fault{Op: "user#get", Kind: panthertest.FaultReset},
 			call: get, wantOps: map[string]int{"user#get": 2}},
+		{name: "reset that never ends", fault: panthertest.Fault{Op: "user#get", Kind: panthertest.FaultReset, Count: -1},
+			call: get, wantErr: transportErr, wantOps: map[string]int{"user#get": 4}},
 		{name: "reset, create", fault: panthertest.Fault{Op: "user#create", Kind: panthertest.FaultReset},
 			call: create, wantOps: map[string]int{"user#create": 2, "user#list": 1}},
 		{name: "503 after write, create", fault: panthertest.Fault{Op: "user#create", Kind: panthertest.FaultAfterWrite, Status: 503},
@@ -91,9 +104,9 @@ func TestFaultMatrix(t *testing.T) {
 		{name: "slow body", fault: panthertest.Fault{Op: "user#get", Kind: panthertest.FaultSlowBody, Delay: 10 * time.Millisecond},
 			call: get, wantOps: map[string]int{"user#get": 1}},
 		{name: "HTML page", fault: panthertest.Fault{Op: "user#get", Kind: panthertest.FaultHTML},
-			call: get, wantErr: contains("looks like the Panther Console"), wantOps: map[string]int{"user#get": 1}},
-		{name: "huge body", fault: panthertest.Fault{Kind: panthertest.FaultHugeBody, Op: "user#list", Size: 64 << 20},
-			call: list, wantErr: contains("response body too large"), wantOps: map[string]int{"user#list": 1}},
+			call: get, wantErr: apiErr(200, "looks like the Panther Console"), wantOps: map[string]int{"user#get": 1}},
+		{name: "huge body", fault: panthertest.Fault{Kind: panthertest.FaultHugeBody, Op: "user#list", Size: 256 << 20},
+			call: list, wantErr: is(panther.ErrResponseTooLarge), wantOps: map[string]int{"user#list": 1}},
 		{name: "endless cursor", fault: panthertest.Fault{Kind: panthertest.FaultEndlessCursor, Count: -1},
 			call: list, wantErr: is(panther.ErrRepeatedCursor), wantOps: map[string]int{"user#list": 2}},
 	}
@@ -190,6 +203,29 @@ func TestRetryWaitRespectsContext(t *testing.T) {
 			t.Errorf("fake saw %d requests, want 1", n)
 		}
 	})
+	t.Run("deadline during the Retry-After waits", func(t *testing.T) {
+		t.Parallel()
+		// Every answer is a 429 asking for 1s. The first wait fits the
+		// 1.09s deadline; the second would pass it, so the call returns the
+		// second 429 at once, about 1s in: within 100ms of the deadline.
+		srv, _ := newFake(t, panthertest.WithUsers(1))
+		c := newClient(t, srv.URL, srv.Token, panther.WithHTTPClient(srv.Client()), policy)
+		srv.Inject(panthertest.Fault{Kind: panthertest.FaultStatus, Status: 429, RetryAfter: "1", Count: -1})
+		ctx, cancel := context.WithTimeout(t.Context(), 1090*time.Millisecond)
+		defer cancel()
+		_, err := c.Users.Get(ctx, *srv.Users()[0].Id)
+		returned := time.Now()
+		deadline, _ := ctx.Deadline()
+		if !errors.Is(err, panther.ErrRateLimited) {
+			t.Errorf("Get() error = %v, want the last 429 (ErrRateLimited)", err)
+		}
+		if d := returned.Sub(deadline).Abs(); d > 100*time.Millisecond {
+			t.Errorf("Get() returned %v from the deadline (%v), want within 100ms", d, returned.Sub(deadline))
+		}
+		if n := len(srv.Requests()); n != 2 {
+			t.Errorf("fake saw %d requests, want 2", n)
+		}
+	})
 	t.Run("cancel ends the wait", func(t *testing.T) {
 		t.Parallel()
 		srv, _ := newFake(t, panthertest.WithUsers(1))
@@ -207,6 +243,43 @@ func TestRetryWaitRespectsContext(t *testing.T) {
 			t.Errorf("Get() took %v after a cancel at 100ms", took)
 		}
 	})
+}
+
+// TestRetryAfterIsHonoured checks that the wait asked for is the wait made,
+// in both forms, and that MaxDelay caps it.
+func TestRetryAfterIsHonoured(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		retryAfter func() string
+		maxDelay   time.Duration
+		min, max   time.Duration
+	}{
+		{name: "seconds", retryAfter: func() string { return "1" }, maxDelay: 30 * time.Second, min: time.Second, max: 1900 * time.Millisecond},
+		// An HTTP date has whole seconds: 2s from now is 1 to 2s away.
+		{name: "HTTP date", retryAfter: func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) },
+			maxDelay: 30 * time.Second, min: time.Second, max: 2900 * time.Millisecond},
+		{name: "capped by MaxDelay", retryAfter: func() string { return "3600" }, maxDelay: 50 * time.Millisecond, min: 50 * time.Millisecond, max: 900 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, _ := newFake(t, panthertest.WithUsers(1))
+			c := newClient(t, srv.URL, srv.Token, panther.WithHTTPClient(srv.Client()),
+				panther.WithRetryPolicy(panther.RetryPolicy{MaxRetries: 1, BaseDelay: time.Millisecond, MaxDelay: tt.maxDelay}))
+			srv.Inject(panthertest.Fault{Kind: panthertest.FaultStatus, Status: 429, RetryAfter: tt.retryAfter()})
+			start := time.Now()
+			if _, err := c.Users.Get(t.Context(), *srv.Users()[0].Id); err != nil {
+				t.Fatalf("Get() after one 429: %v", err)
+			}
+			if took := time.Since(start); took < tt.min || took > tt.max {
+				t.Errorf("Get() took %v, want between %v and %v", took, tt.min, tt.max)
+			}
+			if n := len(srv.Requests()); n != 2 {
+				t.Errorf("fake saw %d requests, want 2", n)
+			}
+		})
+	}
 }
 
 func TestRawRetriesByMethod(t *testing.T) {
