@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"runtime"
@@ -123,14 +122,7 @@ func BenchmarkListVsGenerated(b *testing.B) {
 	const n = 3000
 	f := startFake(b, fakeConfig{users: n, latency: listLatency})
 	c, cnt := listClient(b, f)
-	gen, err := api.NewClientWithResponses(f.URL, api.WithHTTPClient(&http.Client{Transport: newTransport()}),
-		api.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
-			r.Header.Set("X-API-Key", f.Token)
-			return nil
-		}))
-	if err != nil {
-		b.Fatal(err)
-	}
+	gen := generatedClient(b, f)
 	var wrapper, generated time.Duration
 	for b.Loop() {
 		l := listAll(b, c, cnt, 0, false)

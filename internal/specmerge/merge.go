@@ -11,10 +11,12 @@ package specmerge
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -69,7 +71,7 @@ func MergeDocument(ctx context.Context, srcs []Source) (*openapi3.T, error) {
 		return nil, errors.New("no documents to merge")
 	}
 	srcs = slices.Clone(srcs)
-	slices.SortFunc(srcs, func(a, b Source) int { return cmpString(a.Name, b.Name) })
+	slices.SortFunc(srcs, func(a, b Source) int { return cmp.Compare(a.Name, b.Name) })
 
 	m := merger{
 		out:     &openapi3.T{Paths: openapi3.NewPaths(), Components: &openapi3.Components{}},
@@ -180,7 +182,7 @@ func addNamed[M ~map[string]V, V any](dst, src M, from map[string]string, kind, 
 		dst = M{}
 		set(dst)
 	}
-	for _, key := range sortedKeys(src) {
+	for _, key := range slices.Sorted(maps.Keys(src)) {
 		if prev, ok := dst[key]; ok {
 			if err := sameJSON(prev, src[key], kind+" "+key, from[key], name); err != nil {
 				return err
@@ -206,23 +208,4 @@ func sameJSON(a, b any, what, fileA, fileB string) error {
 		return fmt.Errorf("%w: %s differs between %s and %s", ErrConflict, what, fileA, fileB)
 	}
 	return nil
-}
-
-func sortedKeys[M ~map[string]V, V any](m M) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

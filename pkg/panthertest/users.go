@@ -5,6 +5,7 @@ package panthertest
 // is in handlers.go.
 
 import (
+	"cmp"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -317,7 +318,7 @@ func (st *store) list(q listQuery) (results []api.UserAPIUser, next string) {
 		return results, ""
 	}
 	start, _ := slices.BinarySearchFunc(st.users, q.after+1, func(r *userRec, seq uint64) int {
-		return compareSeq(r.seq, seq)
+		return cmp.Compare(r.seq, seq)
 	})
 	var last uint64
 	for _, rec := range st.users[start:] {
@@ -418,20 +419,10 @@ func (st *store) remove(id string) error {
 	delete(st.byID, id)
 	delete(st.byEmail, strings.ToLower(rec.user.Email))
 	i, _ := slices.BinarySearchFunc(st.users, rec.seq, func(r *userRec, seq uint64) int {
-		return compareSeq(r.seq, seq)
+		return cmp.Compare(r.seq, seq)
 	})
 	st.users = slices.Delete(st.users, i, i+1)
 	return nil
-}
-
-func compareSeq(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func (st *store) snapshot() []api.UserAPIUser {
