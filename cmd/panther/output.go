@@ -106,23 +106,27 @@ type csvPrinter struct {
 }
 
 func (p *csvPrinter) write(u *panther.User) error {
-	if !p.header {
-		p.header = true
-		if err := p.w.Write(headers(func(c string, _ string) string { return c })); err != nil {
-			return err
-		}
+	if err := p.writeHeader(); err != nil {
+		return err
 	}
 	return p.w.Write(row(u))
+}
+
+// writeHeader writes the header once: before the first user, or at close for
+// an empty list.
+func (p *csvPrinter) writeHeader() error {
+	if p.header {
+		return nil
+	}
+	p.header = true
+	return p.w.Write(headers(func(c string, _ string) string { return c }))
 }
 
 func (p *csvPrinter) flush() error { p.w.Flush(); return p.w.Error() }
 
 func (p *csvPrinter) close() error {
-	if !p.header { // an empty list still gets its header
-		p.header = true
-		if err := p.w.Write(headers(func(c string, _ string) string { return c })); err != nil {
-			return err
-		}
+	if err := p.writeHeader(); err != nil {
+		return err
 	}
 	return p.flush()
 }

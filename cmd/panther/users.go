@@ -33,8 +33,8 @@ func newUsersCmd(e env, g *globals) *cobra.Command {
 
 func newUsersListCmd(e env, g *globals) *cobra.Command {
 	var (
-		opts panther.ListUsersOptions
-		max  int
+		opts     panther.ListUsersOptions
+		maxUsers int
 	)
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -53,8 +53,8 @@ columns. When stderr is a terminal, progress is shown there.`,
   panther users list --max 10`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if max < 0 {
-				return usagef("--max %d: must not be negative", max)
+			if maxUsers < 0 {
+				return usagef("--max %d: must not be negative", maxUsers)
 			}
 			if opts.PageSize < 0 || opts.PageSize > 60 {
 				return usagef("--page-size %d: must be between 1 and 60", opts.PageSize)
@@ -63,7 +63,10 @@ columns. When stderr is a terminal, progress is shown there.`,
 			if err != nil {
 				return err
 			}
-			return listUsers(cmd.Context(), e, g.output, c, &opts, max)
+			if maxUsers > 0 && maxUsers < panther.MaxPageSize && opts.PageSize == 0 {
+				opts.PageSize = maxUsers // don't fetch a full page to show a few users
+			}
+			return listUsers(cmd.Context(), e, g.output, c, &opts, maxUsers)
 		},
 	}
 	f := cmd.Flags()
@@ -72,11 +75,11 @@ columns. When stderr is a terminal, progress is shown there.`,
 	f.StringArrayVar(&opts.IDs, "id", nil, "only the user with this id (repeatable)")
 	f.BoolVar(&opts.IncludeDeactivated, "include-deactivated", false, "include deactivated users")
 	f.IntVar(&opts.PageSize, "page-size", 0, "users per request, 1 to 60 (default: the API's, 60)")
-	f.IntVar(&max, "max", 0, "stop after this many users (default: all)")
+	f.IntVar(&maxUsers, "max", 0, "stop after this many users (default: all)")
 	return cmd
 }
 
-func listUsers(ctx context.Context, e env, format string, c *panther.Client, opts *panther.ListUsersOptions, max int) error {
+func listUsers(ctx context.Context, e env, format string, c *panther.Client, opts *panther.ListUsersOptions, maxUsers int) error {
 	p := newPrinter(format, e.stdout, true)
 	progress := newProgress(e)
 	n, pages := 0, 0
@@ -88,7 +91,7 @@ func listUsers(ctx context.Context, e env, format string, c *panther.Client, opt
 		}
 		pages++
 		for i := range page.Users {
-			if max > 0 && n == max {
+			if maxUsers > 0 && n == maxUsers {
 				break
 			}
 			if err := p.write(&page.Users[i]); err != nil {
@@ -100,7 +103,7 @@ func listUsers(ctx context.Context, e env, format string, c *panther.Client, opt
 			return err
 		}
 		progress.update(n, pages)
-		if max > 0 && n == max {
+		if maxUsers > 0 && n == maxUsers {
 			break
 		}
 	}
