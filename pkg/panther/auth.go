@@ -53,12 +53,33 @@ func (s secret) LogValue() slog.Value         { return slog.StringValue(s.String
 func (s secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
 func (s secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// redact replaces the token in text, in case a server echoes it in a message.
+// redact replaces the token in text, in case a server echoes it in a
+// message or a caller pastes it where a URL goes. It ignores case, since a
+// host name, for one, is lowercased before it is printed.
 func (s secret) redact(text string) string {
-	if s.empty() || !strings.Contains(text, *s.p) {
+	if !s.in(text) {
 		return text
 	}
-	return strings.ReplaceAll(text, *s.p, "[redacted]")
+	tok := *s.p
+	var b strings.Builder
+	for i := 0; i < len(text); {
+		if i+len(tok) <= len(text) && strings.EqualFold(text[i:i+len(tok)], tok) {
+			b.WriteString("[redacted]")
+			i += len(tok)
+			continue
+		}
+		b.WriteByte(text[i])
+		i++
+	}
+	return b.String()
+}
+
+// in reports whether text contains the token, ignoring case.
+func (s secret) in(text string) bool {
+	if s.empty() || len(text) < len(*s.p) {
+		return false
+	}
+	return strings.Contains(strings.ToLower(text), strings.ToLower(*s.p))
 }
 
 // origin is what the key is bound to: scheme, host and port, normalized so
@@ -183,6 +204,26 @@ func deleteAPIKey(h http.Header) {
 	}
 }
 
+// scrubbingDoer is what the generated client (Raw()'s too) sends requests
+// with: hc, with the token cut from the URL that net/http quotes in its
+// errors, which for a refused redirect is the redirect's target.
+type scrubbingDoer struct {
+	hc  *http.Client
+	key secret
+}
+
+func (d scrubbingDoer) Do(req *http.Request) (*http.Response, error) {
+	resp, err := d.hc.Do(req)
+	if err == nil || !d.key.in(err.Error()) {
+		return resp, err
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return resp, &url.Error{Op: ue.Op, URL: d.key.redact(ue.URL), Err: d.key.scrub(ue.Err)}
+	}
+	return resp, d.key.scrub(err)
+}
+
 // userAgentEditor sets the User-Agent on every request the generated client builds.
 func userAgentEditor(ua string) api.RequestEditorFn {
 	return func(_ context.Context, req *http.Request) error {
@@ -195,7 +236,7 @@ func userAgentEditor(ua string) api.RequestEditorFn {
 // returns an error with the token redacted from the text that still unwraps
 // to err for errors.Is (context.Canceled and the like).
 func (s secret) scrub(err error) error {
-	if err == nil || s.empty() || !strings.Contains(err.Error(), *s.p) {
+	if err == nil || !s.in(err.Error()) {
 		return err
 	}
 	return &redactedError{msg: s.redact(err.Error()), err: err}

@@ -1,16 +1,21 @@
 package panther_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pantherkit/panther-go/pkg/panther"
+	"github.com/pantherkit/panther-go/pkg/panthertest"
 )
 
 // headerLog records the headers of every request a server receives.
@@ -201,4 +206,159 @@ func TestIsLoopback(t *testing.T) {
 			t.Errorf("isLoopback(%q) = %v, want %v", host, got, want)
 		}
 	}
+}
+
+// TestTokenNeverLeaks drives every kind of call and failure with a logger at
+// debug level and a server that echoes the key back in its answers, then
+// looks for the token in every log line, every error (%v, %+v, %#v) and every
+// printout of the client, its options and its policy.
+func TestTokenNeverLeaks(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	var logMu sync.Mutex
+	logger := slog.New(slog.NewJSONHandler(lockedWriter{&logMu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var errs []error
+	var printed []string
+	record := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	fast := panther.RetryPolicy{MaxRetries: 2, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}
+
+	// The fake, with every fault it can inject.
+	srv := panthertest.NewServer(panthertest.WithTB(t), panthertest.WithUsers(3))
+	opts := []panther.Option{panther.WithAPIToken(srv.Token), panther.WithHTTPClient(srv.Client()),
+		panther.WithRetryPolicy(fast), panther.WithLogger(logger)}
+	c, err := panther.NewClient(srv.URL, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.CloseIdleConnections)
+	ctx := t.Context()
+	id := *srv.Users()[0].Id
+	faults := []panthertest.Fault{
+		{Kind: panthertest.FaultStatus, Status: 429, RetryAfter: "1", Count: -1},
+		{Kind: panthertest.FaultStatus, Status: 503, Count: -1},
+		{Kind: panthertest.FaultReset, Count: -1},
+		{Kind: panthertest.FaultAfterWrite, Status: 503},
+		{Kind: panthertest.FaultSlowBody, Delay: time.Millisecond},
+		{Kind: panthertest.FaultHTML},
+		{Kind: panthertest.FaultHugeBody, Size: 32 << 20},
+		{Kind: panthertest.FaultEndlessCursor, Count: -1},
+	}
+	for i, f := range append([]panthertest.Fault{{}}, faults...) {
+		srv.ClearFaults()
+		if f.Kind != 0 {
+			srv.Inject(f)
+		}
+		_, err := c.Users.Get(ctx, id)
+		record(err)
+		_, err = c.Users.Get(ctx, "missing")
+		record(err)
+		_, err = collect(c.Users.List(ctx, &panther.ListUsersOptions{PageSize: 1}))
+		record(err)
+		u, err := c.Users.Create(ctx, newInput(fmt.Sprintf("leak%d@example.com", i)))
+		record(err)
+		if err == nil {
+			_, err = c.Users.Update(ctx, *u.Id, newInput(fmt.Sprintf("leak%d@example.com", i)))
+			record(err)
+			record(c.Users.Delete(ctx, *u.Id))
+		}
+		_, err = c.Raw().UserGetWithResponse(ctx, id)
+		record(err)
+	}
+	srv.ClearFaults()
+	_, err = c.Users.Update(ctx, id, panther.UserInput{})
+	record(err)
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = c.Users.Get(canceled, id)
+	record(err)
+
+	// A server that echoes the key in every answer, in every shape.
+	echo := httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("X-API-Key")
+		switch r.URL.Path {
+		case "/users/json":
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintf(w, `{"message":"invalid API key %s"}`, key)
+		case "/users/text":
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "upstream rejected %s", key)
+		case "/users/bad-json":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"id":"%s",`, key)
+		case "/users/html":
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprintf(w, "<html>%s</html>", key)
+		default:
+			http.Redirect(w, r, "http://localhost:1/"+key, http.StatusFound)
+		}
+	}))
+	ec, err := panther.NewClient(echo.URL, panther.WithAPIToken(testToken), panther.WithHTTPClient(echo.Client()),
+		panther.WithRetryPolicy(fast), panther.WithLogger(logger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ec.CloseIdleConnections)
+	for _, id := range []string{"json", "text", "bad-json", "html", "redirect"} {
+		_, err := ec.Users.Get(ctx, id)
+		record(err)
+		_, err = ec.Raw().UserGetWithResponse(ctx, id)
+		record(err)
+	}
+	// Errors from NewClient itself, with the token in the wrong place.
+	for _, base := range []string{"https://user:" + testToken + "@api.example.com", "https://api.example.com/?key=" + testToken,
+		"ftp://" + testToken, "https://api.example.com:" + testToken, "http://" + testToken + ".example.com"} {
+		_, err := panther.NewClient(base, panther.WithAPIToken(testToken))
+		record(err)
+	}
+	_, err = panther.NewClient("https://api.example.com", panther.WithAPIToken(testToken+"\x00"))
+	record(err)
+
+	if len(errs) < 30 {
+		t.Errorf("only %d errors collected; the test no longer drives the failures it means to", len(errs))
+	}
+	for _, err := range errs {
+		printed = append(printed, err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
+		var apiErr *panther.APIError
+		if errors.As(err, &apiErr) {
+			printed = append(printed, fmt.Sprintf("%+v %#v", *apiErr, *apiErr))
+		}
+	}
+	for _, v := range []any{c, *c, ec, c.Users, fast, opts, opts[0]} {
+		printed = append(printed, fmt.Sprintf("%v", v), fmt.Sprintf("%+v", v), fmt.Sprintf("%#v", v))
+	}
+	logMu.Lock()
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	logMu.Unlock()
+	printed = append(printed, lines...)
+	for _, tok := range []string{srv.Token, testToken, "DISTINCTIVE"} {
+		for _, p := range printed {
+			if strings.Contains(strings.ToLower(p), strings.ToLower(tok)) {
+				t.Errorf("%q contains the token", p)
+			}
+		}
+	}
+	// The log did record calls and retries, Raw ones included.
+	for _, want := range []string{`"msg":"panther request"`, `"msg":"panther retry"`, `"op":"raw"`, `"status":429`, `"status":503`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %s", want)
+		}
+	}
+}
+
+// lockedWriter serializes writes of concurrent log calls.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

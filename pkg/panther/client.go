@@ -118,12 +118,14 @@ func newClient(baseURL string, fromEnv bool, opts []Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	// Errors about the base URL quote parts of it: cut the token from them,
+	// in case it was pasted there too.
 	base, err := parseBaseURL(baseURL)
 	if err != nil {
-		return nil, err
+		return nil, cfg.token.scrub(err)
 	}
 	if base.Scheme == "http" && !cfg.insecureHTTP && !isLoopback(base.Hostname()) {
-		return nil, fmt.Errorf("panther: base URL uses plain http:// for non-loopback host %q: the token would travel unencrypted; use https:// or WithInsecureHTTP(true)", base.Hostname())
+		return nil, cfg.token.scrub(fmt.Errorf("panther: base URL uses plain http:// for non-loopback host %q: the token would travel unencrypted; use https:// or WithInsecureHTTP(true)", base.Hostname()))
 	}
 	if cfg.token.empty() {
 		if fromEnv {
@@ -134,7 +136,7 @@ func newClient(baseURL string, fromEnv bool, opts []Option) (*Client, error) {
 
 	hc := newHTTPClient(cfg, originOf(base))
 	gen, err := api.NewClient(base.String()+"/",
-		api.WithHTTPClient(hc),
+		api.WithHTTPClient(scrubbingDoer{hc: hc, key: cfg.token}),
 		api.WithRequestEditorFn(userAgentEditor(cfg.userAgent)),
 	)
 	if err != nil {
