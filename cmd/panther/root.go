@@ -38,7 +38,11 @@ func run(ctx context.Context, args []string, e env) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(e.stderr, "panther: "+describe(err))
+	msg := describe(err)
+	if !strings.HasPrefix(msg, "panther: ") { // the library's errors carry it already
+		msg = "panther: " + msg
+	}
+	fmt.Fprintln(e.stderr, msg)
 	if isUsage(err) {
 		fmt.Fprintln(e.stderr, "Run 'panther --help' for usage.")
 		return exitUsage

@@ -283,3 +283,15 @@ func TestHelpHasExamples(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 var _ io.Writer = (*firstWrite)(nil)
+
+func TestErrorsAreOneLineWithOnePrefix(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, 1)
+	for _, args := range [][]string{{"users", "get", "no-such-user"}, {"users", "frob"}, {"users", "list", "--page-size", "0x"}} {
+		r := invocation{args: args, vars: vars(srv)}.run(t.Context())
+		first, _, _ := strings.Cut(r.stderr, "\n")
+		if !strings.HasPrefix(first, "panther: ") || strings.HasPrefix(first, "panther: panther: ") {
+			t.Errorf("panther %s: first stderr line %q, want one \"panther: \" prefix", strings.Join(args, " "), first)
+		}
+	}
+}
