@@ -15,6 +15,9 @@ import (
 // FuzzResponse feeds arbitrary status codes, headers and bodies to the
 // client: it must not panic, must not hold more than its caps, must never
 // put the token in an error, and must only report success with a usable value.
+// A Content-Length header, true or not, becomes the response's declared
+// length; without one the length is unknown, as with a chunked body. The cap
+// is 4 KiB so that the fuzzer reaches it.
 func FuzzResponse(f *testing.F) {
 	f.Add(200, "Content-Type: application/json", []byte(userJSON))
 	f.Add(200, "Content-Type: application/json", []byte(`{"results":[`+userJSON+`],"next":"c"}`))
@@ -36,15 +39,20 @@ func FuzzResponse(f *testing.F) {
 				h.Add(k, strings.TrimSpace(v))
 			}
 		}
+		declared := int64(-1)
+		if n, err := strconv.ParseInt(h.Get("Content-Length"), 10, 64); err == nil && n >= 0 {
+			declared = n
+		}
+		const maxSize = 4 << 10
 		hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			return &http.Response{
 				StatusCode: status, Status: strconv.Itoa(status), Header: h,
-				Body: io.NopCloser(bytes.NewReader(body)), Request: r,
+				Body: io.NopCloser(bytes.NewReader(body)), ContentLength: declared, Request: r,
 				Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 			}, nil
 		})}
 		c, err := panther.NewClient("https://api.example.com", panther.WithAPIToken(testToken),
-			panther.WithHTTPClient(hc), panther.WithRetryPolicy(panther.RetryPolicy{}), panther.WithMaxResponseSize(1<<20))
+			panther.WithHTTPClient(hc), panther.WithRetryPolicy(panther.RetryPolicy{}), panther.WithMaxResponseSize(maxSize))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,6 +74,10 @@ func FuzzResponse(f *testing.F) {
 		check("Get", err)
 		if err == nil && (u == nil || u.Id == nil || *u.Id == "") {
 			t.Fatalf("Get() = %+v with no error, want a user with an id", u)
+		}
+		tooLarge := len(body) > maxSize || declared > maxSize
+		if ok := status >= 200 && status <= 299; ok && tooLarge != errors.Is(err, panther.ErrResponseTooLarge) {
+			t.Fatalf("Get() of a %d-byte body (declared %d) = %v; want ErrResponseTooLarge exactly when over %d", len(body), declared, err, maxSize)
 		}
 		page, err := c.Users.ListPage(ctx, nil)
 		check("ListPage", err)
