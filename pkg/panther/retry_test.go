@@ -256,9 +256,10 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 		min, max   time.Duration
 	}{
 		{name: "seconds", retryAfter: func() string { return "1" }, maxDelay: 30 * time.Second, min: time.Second, max: 1900 * time.Millisecond},
-		// An HTTP date has whole seconds: 2s from now is 1 to 2s away.
+		// An HTTP date has whole seconds: 2s from now is 1 to 2s away, less
+		// the time the request took.
 		{name: "HTTP date", retryAfter: func() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) },
-			maxDelay: 30 * time.Second, min: time.Second, max: 2900 * time.Millisecond},
+			maxDelay: 30 * time.Second, min: 900 * time.Millisecond, max: 2900 * time.Millisecond},
 		{name: "capped by MaxDelay", retryAfter: func() string { return "3600" }, maxDelay: 50 * time.Millisecond, min: 50 * time.Millisecond, max: 900 * time.Millisecond},
 	}
 	for _, tt := range tests {
