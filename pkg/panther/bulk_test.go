@@ -22,7 +22,7 @@ func TestCreateManyResultsInInputOrder(t *testing.T) {
 	taken := srv.Users()[0].Email
 	ins := []panther.UserInput{
 		{Email: "a@example.com", GivenName: "A", FamilyName: "One", Role: panther.RoleByName("Analyst")},
-		{Email: taken, GivenName: "Dup", FamilyName: "Licate", Role: panther.RoleByName("Analyst")}, // 400
+		{Email: taken, GivenName: "Dup", FamilyName: "Licate", Role: panther.RoleByName("Analyst")},     // 400
 		{Email: "b@example.com", GivenName: "", FamilyName: "Two", Role: panther.RoleByName("Analyst")}, // invalid input
 		{Email: "c@example.com", GivenName: "C", FamilyName: "Three", Role: panther.RoleByName("Admin")},
 	}
@@ -215,5 +215,3 @@ func ExampleUsersService_DeleteMany() {
 	// no-such-user true
 	// 5d0c1f7e-0000-4000-8000-000000000003 false
 }
-
-

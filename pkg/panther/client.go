@@ -218,9 +218,13 @@ func defaultConfig() *config {
 	}
 }
 
+// minTokenLength is the shortest token WithAPIToken accepts.
+const minTokenLength = 8
+
 // WithAPIToken sets the Panther API token sent as X-API-Key. It is required.
-// Surrounding white space (a newline read from a file) is dropped. The token
-// is never sent to another origin, printed, logged or put in an error.
+// Surrounding white space (a newline read from a file) is dropped; a token
+// shorter than 8 characters is refused as truncated or a placeholder. The
+// token is never sent to another origin, printed, logged or put in an error.
 func WithAPIToken(token string) Option {
 	return func(c *config) error {
 		// A local: an Option may be applied by many NewClient calls at once.
@@ -233,6 +237,11 @@ func WithAPIToken(token string) Option {
 				// Never echo the token: say what is wrong, not where.
 				return errors.New("panther: WithAPIToken: token contains white space or a non-printable character")
 			}
+		}
+		if len(token) < minTokenLength {
+			// Likely truncated or a placeholder; and a secret this short would
+			// be "found" in every error message it was redacted from.
+			return fmt.Errorf("panther: WithAPIToken: token is too short to be a Panther API token (%d characters, want at least %d)", len(token), minTokenLength)
 		}
 		c.token = newSecret(token)
 		return nil

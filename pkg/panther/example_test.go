@@ -33,7 +33,7 @@ func fakePanther() *panthertest.Server {
 func ExampleNewClient() {
 	// A bare host gets https://, and a pasted GraphQL URL is cut back to the
 	// API root.
-	c, err := panther.NewClient("api.acme.runpanther.net/public/graphql", panther.WithAPIToken("token"))
+	c, err := panther.NewClient("api.acme.runpanther.net/public/graphql", panther.WithAPIToken("example-token-not-real"))
 	if err != nil {
 		log.Fatal(err)
 	}
