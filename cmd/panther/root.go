@@ -129,7 +129,12 @@ func (g *globals) client(e env) (*panther.Client, error) {
 	if token == "" {
 		return nil, usagef("no API token: set %s, or pass --api-token", panther.EnvAPIToken)
 	}
-	return panther.NewClient(base, panther.WithAPIToken(token), panther.WithUserAgent("panther-cli/"+panther.Version+" "+panther.DefaultUserAgent))
+	c, err := panther.NewClient(base, panther.WithAPIToken(token), panther.WithUserAgent("panther-cli/"+panther.Version+" "+panther.DefaultUserAgent))
+	if err != nil {
+		// Everything NewClient checks came from a flag or a variable.
+		return nil, usageError{err}
+	}
+	return c, nil
 }
 
 func firstNonEmpty(vals ...string) string {

@@ -240,6 +240,8 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"page size", []string{"users", "list", "--page-size", "61"}, vars(srv), 2, []string{"between 1 and 60"}},
 		{"no URL", []string{"users", "list"}, map[string]string{"PANTHER_API_TOKEN": srv.Token}, 2, []string{"PANTHER_API_URL", "PANTHER_API_HOST"}},
 		{"no token", []string{"users", "list"}, map[string]string{"PANTHER_API_URL": srv.URL}, 2, []string{"PANTHER_API_TOKEN"}},
+		{"bad URL", []string{"users", "list"}, map[string]string{"PANTHER_API_URL": "ftp://x", "PANTHER_API_TOKEN": srv.Token}, 2, []string{`scheme "ftp"`}},
+		{"remote plain http", []string{"users", "list", "--api-url", "http://api.example.com"}, vars(srv), 2, []string{"WithInsecureHTTP"}},
 		{"not found", []string{"users", "get", "no-such-user"}, vars(srv), 1, []string{"404", "check the id"}},
 		{"not found by email", []string{"users", "get", "--email", "nobody@acme.example"}, vars(srv), 1, []string{"check the id or email"}},
 		{"unauthorized", []string{"users", "list"}, map[string]string{"PANTHER_API_URL": srv.URL, "PANTHER_API_TOKEN": "wrong-token"}, 1, []string{"401", "check the API token"}},
