@@ -38,6 +38,7 @@ the URL, a full-access token and a read-only token. Stop it with Ctrl-C.`,
 				panthertest.WithUsers(users),
 				panthertest.WithLatency(latency),
 				panthertest.WithRateLimit(rate),
+				panthertest.WithRequestLog(1000), // it may run for hours
 			)
 			if err != nil {
 				return err

@@ -70,6 +70,7 @@ func serve(spec string) error {
 		panthertest.WithUsers(cfg.users),
 		panthertest.WithLatency(cfg.latency),
 		panthertest.WithRateLimit(cfg.rps),
+		panthertest.WithRequestLog(100),
 		// Benchmarks measure the client; the fake's own checks still apply.
 		panthertest.WithSpecValidation(false),
 	)

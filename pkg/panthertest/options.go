@@ -23,6 +23,7 @@ type config struct {
 	validate bool
 	users    int
 	now      func() time.Time
+	keep     int // request log entries kept; 0: all
 }
 
 func defaultConfig() config {
@@ -86,6 +87,13 @@ func WithRoles(roles ...api.UserAPIRole) Option {
 // the fake's own checks (limit range, required fields, roles) still apply.
 func WithSpecValidation(on bool) Option {
 	return func(c *config) { c.validate = on }
+}
+
+// WithRequestLog keeps only the n most recent requests for [Server.Requests]
+// (n <= 0: all, the default). A long-running fake, such as `panther
+// fake-server`, sets it so that its memory does not grow with every request.
+func WithRequestLog(n int) Option {
+	return func(c *config) { c.keep = max(n, 0) }
 }
 
 // WithUsers seeds n users at start, as [Server.SeedUsers] does.

@@ -39,6 +39,10 @@ func (s *Server) record(r *http.Request, body []byte) *Request {
 	}
 	s.lmu.Lock()
 	s.log = append(s.log, e)
+	if keep := s.cfg.keep; keep > 0 && len(s.log) >= 2*keep {
+		// Drop the oldest in one copy every keep requests: amortized O(1).
+		s.log = append(s.log[:0], s.log[len(s.log)-keep:]...)
+	}
 	s.lmu.Unlock()
 	return e
 }
@@ -50,13 +54,18 @@ func (s *Server) setEntry(e *Request, fn func(*Request)) {
 }
 
 // Requests returns a copy of every request received since the start or the
-// last ResetRequests, in arrival order. A request still being served shows
+// last ResetRequests (only the most recent ones with [WithRequestLog]), in
+// arrival order. A request still being served shows
 // Status 0.
 func (s *Server) Requests() []Request {
 	s.lmu.Lock()
 	defer s.lmu.Unlock()
-	out := make([]Request, len(s.log))
-	for i, e := range s.log {
+	log := s.log
+	if keep := s.cfg.keep; keep > 0 && len(log) > keep {
+		log = log[len(log)-keep:]
+	}
+	out := make([]Request, len(log))
+	for i, e := range log {
 		out[i] = *e
 		out[i].Header = e.Header.Clone()
 		out[i].Body = slices.Clone(e.Body)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -339,5 +340,27 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if got, want := len(srv.Users()), 50+10; got != want {
 		t.Errorf("len(Users()) = %d, want %d", got, want)
+	}
+}
+
+func TestRequestLogKeepsTheMostRecent(t *testing.T) {
+	t.Parallel()
+	srv := panthertest.NewServer(panthertest.WithTB(t), panthertest.WithRequestLog(3))
+	for i := range 10 {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, fmt.Sprintf("%s/users/u%d", srv.URL, i), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-API-Key", srv.Token)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		got := srv.Requests()
+		want := min(i+1, 3)
+		if len(got) != want || got[len(got)-1].Path != fmt.Sprintf("/users/u%d", i) {
+			t.Fatalf("after %d requests: %d logged, last %q; want %d, last /users/u%d", i+1, len(got), got[len(got)-1].Path, want, i)
+		}
 	}
 }
