@@ -8,7 +8,6 @@
 package panther
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,8 +15,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/pantherkit/panther-go/api"
 )
 
 // headerAPIKey is the header Panther reads the token from.
@@ -137,40 +134,68 @@ func newHTTPClient(cfg *config, apiOrigin origin) *http.Client {
 // newTransport builds the single transport chain of a Client, outermost first:
 //
 //	limitTransport  caps every response body (limits.go)
-//	authTransport   adds X-API-Key for the API origin, strips it elsewhere
+//	authTransport   adds X-API-Key (and a default User-Agent) for the API
+//	                origin, strips the key elsewhere
 //	retryTransport  resends after 429, 5xx and transport errors (retry.go)
 //	base            the caller's transport or http.DefaultTransport
 //
 // Raw() shares it.
 func newTransport(cfg *config, apiOrigin origin, base http.RoundTripper) http.RoundTripper {
 	retry := &retryTransport{next: base, policy: cfg.retry, logger: cfg.logger, key: cfg.token}
-	auth := &authTransport{next: retry, origin: apiOrigin, key: cfg.token}
+	auth := &authTransport{
+		next:      retry,
+		origin:    apiOrigin,
+		key:       cfg.token,
+		keyHeader: []string{cfg.token.reveal()},
+		uaHeader:  []string{cfg.userAgent},
+	}
 	return &limitTransport{next: auth, limit: cfg.maxBody}
 }
 
 // authTransport adds the API key to requests for the configured origin and
-// removes any API key header from requests for every other origin.
+// removes any API key header from requests for every other origin. It also
+// sets the User-Agent on the API's requests that have none.
 type authTransport struct {
 	next   http.RoundTripper
 	origin origin
 	key    secret
+	// Header values built once: net/http never changes a header's values,
+	// so every request can share them.
+	keyHeader, uaHeader []string
 }
 
 // RoundTrip implements http.RoundTripper. It never changes req: it sends a
-// clone when a header has to be added or removed.
+// shallow copy with its own header map when a header has to be added or
+// removed (the values are shared, and never written).
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL != nil && originOf(req.URL) == t.origin {
-		r := req.Clone(req.Context())
+		r := withHeaderCopy(req, 2)
 		deleteAPIKey(r.Header)
-		r.Header.Set(headerAPIKey, t.key.reveal())
+		r.Header[headerAPIKey] = t.keyHeader
+		if len(r.Header["User-Agent"]) == 0 {
+			r.Header["User-Agent"] = t.uaHeader
+		}
 		return t.next.RoundTrip(r)
 	}
 	if hasAPIKey(req.Header) {
-		r := req.Clone(req.Context())
+		r := withHeaderCopy(req, 0)
 		deleteAPIKey(r.Header)
 		return t.next.RoundTrip(r)
 	}
 	return t.next.RoundTrip(req)
+}
+
+// withHeaderCopy returns a shallow copy of req with its own header map, sized
+// for extra more entries: cheaper than req.Clone, which also copies every
+// header value and the URL.
+func withHeaderCopy(req *http.Request, extra int) *http.Request {
+	r := new(http.Request)
+	*r = *req
+	r.Header = make(http.Header, len(req.Header)+extra)
+	for k, v := range req.Header {
+		r.Header[k] = v
+	}
+	return r
 }
 
 // CloseIdleConnections lets http.Client.CloseIdleConnections reach the base transport.
@@ -222,14 +247,6 @@ func (d scrubbingDoer) Do(req *http.Request) (*http.Response, error) {
 		return resp, &url.Error{Op: ue.Op, URL: d.key.redact(ue.URL), Err: d.key.scrub(ue.Err)}
 	}
 	return resp, d.key.scrub(err)
-}
-
-// userAgentEditor sets the User-Agent on every request the generated client builds.
-func userAgentEditor(ua string) api.RequestEditorFn {
-	return func(_ context.Context, req *http.Request) error {
-		req.Header.Set("User-Agent", ua)
-		return nil
-	}
 }
 
 // scrub returns err unchanged unless its text contains the token; then it

@@ -137,7 +137,6 @@ func newClient(baseURL string, fromEnv bool, opts []Option) (*Client, error) {
 	hc := newHTTPClient(cfg, originOf(base))
 	gen, err := api.NewClient(base.String()+"/",
 		api.WithHTTPClient(scrubbingDoer{hc: hc, key: cfg.token}),
-		api.WithRequestEditorFn(userAgentEditor(cfg.userAgent)),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("panther: building generated client: %w", err)
