@@ -5,7 +5,6 @@ package panther
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"net/http"
@@ -125,12 +124,10 @@ func (s *UsersService) List(ctx context.Context, opts *ListUsersOptions) iter.Se
 
 // walk iterates the pages of a listing with params, following next until it
 // is absent or empty, and failing with ErrRepeatedCursor instead of looping.
-//
-// With prefetch, the request for the next page is sent as soon as the current
-// page's cursor is known: before its users are decoded and before it is
-// yielded, so the next round trip overlaps both the decoding and the loop
-// body's work. A break cancels that request and waits for it, so no goroutine
-// outlives the walk. It does not check params: callers do.
+// With prefetch, the request for the next page is sent before the current
+// page is yielded, so it overlaps with the loop body's work; a break cancels
+// it and waits for it, so no goroutine outlives the walk. It does not check
+// params: callers do.
 func (s *UsersService) walk(ctx context.Context, params api.UserListParams, prefetch bool) iter.Seq2[*UserPage, error] {
 	return func(yield func(*UserPage, error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
@@ -140,121 +137,85 @@ func (s *UsersService) walk(ctx context.Context, params api.UserListParams, pref
 		if p.Cursor != nil {
 			seen[*p.Cursor] = struct{}{}
 		}
-		var pending <-chan rawResult // the prefetched next page, if any
-		stop := func() {
-			if pending != nil {
-				cancel()
-				<-pending // the prefetch has ended: nothing is left running
-			}
-		}
-		raw, err := s.fetchRaw(ctx, p)
+		pending := s.fetchPage(ctx, p, false)
 		for {
-			if err != nil {
-				yield(nil, err)
+			r := <-pending
+			if r.err != nil {
+				yield(nil, r.err)
 				return
 			}
-			repeated := false
-			if raw.next != "" {
-				_, repeated = seen[raw.next]
-				seen[raw.next] = struct{}{}
-				next := raw.next
+			page := r.page
+			pending = nil
+			if page.Next != "" {
+				if _, again := seen[page.Next]; again {
+					if yield(page, nil) {
+						yield(nil, ErrRepeatedCursor)
+					}
+					return
+				}
+				seen[page.Next] = struct{}{}
+				next := page.Next
 				p.Cursor = &next
-				if prefetch && !repeated {
-					pending = s.fetchAsync(ctx, p)
+				if prefetch {
+					pending = s.fetchPage(ctx, p, true)
 				}
 			}
-			page, derr := raw.decode()
-			if derr != nil {
-				stop()
-				yield(nil, derr)
-				return
-			}
 			if !yield(page, nil) {
-				stop()
+				if pending != nil {
+					cancel()
+					<-pending // the prefetch has ended: nothing is left running
+				}
 				return
 			}
-			switch {
-			case page.Next == "":
+			if page.Next == "" {
 				return
-			case repeated:
-				yield(nil, ErrRepeatedCursor)
-				return
-			case pending != nil:
-				r := <-pending
-				pending = nil
-				raw, err = r.raw, r.err
-			default:
-				raw, err = s.fetchRaw(ctx, p)
+			}
+			if pending == nil {
+				pending = s.fetchPage(ctx, p, false)
 			}
 		}
 	}
 }
 
-// rawPage is a fetched page whose users are not decoded yet, so that a
-// prefetching walk can send the next request before spending time on them.
-type rawPage struct {
-	next   string
-	users  json.RawMessage
-	status int
+// pageResult is the outcome of fetching one page.
+type pageResult struct {
+	page *UserPage
+	err  error
 }
 
-type rawResult struct {
-	raw *rawPage
-	err error
-}
-
-// fetchAsync fetches a page in a goroutine; the result arrives on the channel.
-func (s *UsersService) fetchAsync(ctx context.Context, params api.UserListParams) <-chan rawResult {
-	ch := make(chan rawResult, 1)
+// fetchPage fetches a page, in a goroutine when async (for prefetching) and
+// before returning otherwise; either way the result arrives on the channel.
+func (s *UsersService) fetchPage(ctx context.Context, params api.UserListParams, async bool) <-chan pageResult {
+	ch := make(chan pageResult, 1)
+	if !async {
+		page, err := s.listPage(ctx, params)
+		ch <- pageResult{page, err}
+		return ch
+	}
 	go func() {
-		raw, err := s.fetchRaw(ctx, params)
-		ch <- rawResult{raw, err}
+		page, err := s.listPage(ctx, params)
+		ch <- pageResult{page, err}
 	}()
 	return ch
 }
 
-// fetchRaw fetches one page, leaving its users undecoded.
-func (s *UsersService) fetchRaw(ctx context.Context, params api.UserListParams) (*rawPage, error) {
-	var resp struct {
-		Next    *string         `json:"next"`
-		Results json.RawMessage `json:"results"`
-	}
-	st, err := s.client.call(ctx, opList, func(ctx context.Context) (*http.Response, error) {
+// listPage fetches one page.
+func (s *UsersService) listPage(ctx context.Context, params api.UserListParams) (*UserPage, error) {
+	var resp api.UserAPIListResp
+	_, err := s.client.call(ctx, opList, func(ctx context.Context) (*http.Response, error) {
 		return s.client.gen.UserList(ctx, &params)
 	}, &resp)
 	if err != nil {
 		return nil, err
 	}
-	raw := &rawPage{users: resp.Results, status: st.status}
-	if resp.Next != nil {
-		raw.next = *resp.Next
-	}
-	return raw, nil
-}
-
-// decode decodes the page's users.
-func (r *rawPage) decode() (*UserPage, error) {
-	page := &UserPage{Users: []User{}, Next: r.next}
-	if len(r.users) == 0 {
-		return page, nil
-	}
-	if err := json.Unmarshal(r.users, &page.Users); err != nil {
-		return nil, &APIError{StatusCode: r.status, Method: opList.method, Path: opList.path,
-			Message: "response is not the expected JSON: " + cleanMessage(err.Error())}
-	}
-	if page.Users == nil { // "results": null
+	page := &UserPage{Users: resp.Results}
+	if page.Users == nil {
 		page.Users = []User{}
 	}
-	return page, nil
-}
-
-// listPage fetches and decodes one page.
-func (s *UsersService) listPage(ctx context.Context, params api.UserListParams) (*UserPage, error) {
-	raw, err := s.fetchRaw(ctx, params)
-	if err != nil {
-		return nil, err
+	if resp.Next != nil {
+		page.Next = *resp.Next
 	}
-	return raw.decode()
+	return page, nil
 }
 
 // copyListOptions returns a deep copy of opts (the zero value for nil).
