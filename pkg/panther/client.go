@@ -9,6 +9,13 @@
 // ([UsersService.List], [UsersService.Pages]). Failed requests are retried as
 // [RetryPolicy] describes, and a retried create never makes a second user.
 //
+// For many users at once: [UsersService.GetMany] fetches up to 60 ids per
+// request; [UsersService.CreateMany], [UsersService.UpdateMany] and
+// [UsersService.DeleteMany] work through many changes with bounded
+// concurrency, optional pacing under a rate limit, and a result per item; and
+// [ListUsersOptions].Prefetch overlaps the next page's request with the work a
+// loop does on the current one.
+//
 // Create a [Client] with [NewClient] or [NewClientFromEnv] and call the
 // methods on [Client.Users]:
 //
