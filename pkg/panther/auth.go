@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // headerAPIKey is the header Panther reads the token from.
@@ -111,7 +112,7 @@ func newHTTPClient(cfg *config, apiOrigin origin) *http.Client {
 	}
 	base := hc.Transport
 	if base == nil {
-		base = http.DefaultTransport
+		base = defaultTransport()
 	}
 	hc.Transport = newTransport(cfg, apiOrigin, base)
 
@@ -130,6 +131,20 @@ func newHTTPClient(cfg *config, apiOrigin origin) *http.Client {
 	}
 	return &hc
 }
+
+// defaultTransport is http.DefaultTransport with room for more idle
+// connections per host: its 2 would make bulk calls with more workers close
+// and reopen a connection for most requests. Shared by every Client that
+// brings no transport of its own, as http.DefaultTransport would be.
+var defaultTransport = sync.OnceValue(func() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	return t
+})
+
+// maxIdleConnsPerHost bounds the idle connections kept to the API: enough for
+// DefaultBulkConcurrency several times over.
+const maxIdleConnsPerHost = 32
 
 // newTransport builds the single transport chain of a Client, outermost first:
 //
