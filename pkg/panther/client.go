@@ -398,9 +398,7 @@ func (c *Client) call(ctx context.Context, op operation, send func(context.Conte
 	body, truncated, rerr := readBody(resp.Body, resp.ContentLength, limit)
 	if !success {
 		// A broken or oversized error body still yields the status.
-		e := newAPIError(op, resp, body, c.base, time.Now())
-		e.Message = c.cfg.token.redact(e.Message)
-		return st, e
+		return st, newAPIError(op, resp, body, c.base, time.Now(), c.cfg.token)
 	}
 	if truncated || errors.Is(rerr, ErrResponseTooLarge) {
 		declared := resp.ContentLength
@@ -420,7 +418,7 @@ func (c *Client) call(ctx context.Context, op operation, send func(context.Conte
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return st, &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
-			Message: "response is not the expected JSON: " + cleanMessage(err.Error())}
+			Message: "response is not the expected JSON: " + cleanMessage(c.cfg.token.redact(err.Error()))}
 	}
 	return st, nil
 }

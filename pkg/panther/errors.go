@@ -97,8 +97,9 @@ func (e *APIError) Is(target error) bool {
 }
 
 // newAPIError builds the error for a response with a non-2xx status from its
-// (possibly truncated) body. It never fails: what cannot be decoded is left out.
-func newAPIError(op operation, resp *http.Response, body []byte, base *url.URL, now time.Time) *APIError {
+// (possibly truncated) body. It never fails: what cannot be decoded is left
+// out. key is redacted from the message.
+func newAPIError(op operation, resp *http.Response, body []byte, base *url.URL, now time.Time, key secret) *APIError {
 	e := &APIError{
 		StatusCode: resp.StatusCode,
 		Method:     op.method,
@@ -107,16 +108,17 @@ func newAPIError(op operation, resp *http.Response, body []byte, base *url.URL, 
 	}
 	switch {
 	case looksLikeHTML(resp.Header, body):
-		e.Message = htmlMessage(resp.StatusCode, base)
+		e.Message = key.redact(htmlMessage(resp.StatusCode, base))
 	default:
-		e.Message = bodyMessage(body)
+		e.Message = bodyMessage(body, key)
 	}
 	return e
 }
 
 // bodyMessage returns the "message" or "error" string of a JSON object, or a
-// short plain-text body, cleaned of control characters.
-func bodyMessage(body []byte) string {
+// short plain-text body, cleaned of control characters. key is redacted
+// before the text is cut to maxMessage, so that no part of it is left at the cut.
+func bodyMessage(body []byte, key secret) string {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return ""
@@ -130,7 +132,7 @@ func bodyMessage(body []byte) string {
 			for _, raw := range []json.RawMessage{m.Message, m.Error} {
 				var s string
 				if json.Unmarshal(raw, &s) == nil && strings.TrimSpace(s) != "" {
-					return cleanMessage(s)
+					return cleanMessage(key.redact(s))
 				}
 			}
 			return ""
@@ -139,7 +141,7 @@ func bodyMessage(body []byte) string {
 	if body[0] == '{' || body[0] == '[' || !utf8.Valid(body) {
 		return "" // broken JSON or binary: the status says enough
 	}
-	return cleanMessage(string(body))
+	return cleanMessage(key.redact(string(body)))
 }
 
 // maxMessage bounds Message so that a server cannot flood logs through it.

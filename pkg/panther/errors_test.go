@@ -277,3 +277,33 @@ func TestFakeFaultsBecomeErrors(t *testing.T) {
 		})
 	}
 }
+
+// A server's message is cut at 300 characters; a token that straddles the
+// cut must not leave its first part behind.
+func TestTokenCutByMessageLimitNeverLeaks(t *testing.T) {
+	t.Parallel()
+	filler := strings.Repeat("x", 300-len(testToken)/2) + " "
+	tests := []struct {
+		name  string
+		ctype string
+		body  string
+	}{
+		{name: "json message", ctype: "application/json", body: `{"message":"` + filler + testToken + `"}`},
+		{name: "json escaped", ctype: "application/json", body: `{"error":"` + filler + `\u0074` + testToken[1:] + `"}`},
+		{name: "plain text", ctype: "text/plain", body: filler + testToken},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ts := httptestServer(t, cannedResponse{status: http.StatusBadRequest, ctype: tt.ctype, body: tt.body})
+			c := newClient(t, ts.URL, testToken)
+			_, err := c.Users.Get(t.Context(), "u1")
+			if !errors.Is(err, panther.ErrBadRequest) {
+				t.Fatalf("Get() error = %v, want ErrBadRequest", err)
+			}
+			if strings.Contains(err.Error(), testToken[:len(testToken)/3]) {
+				t.Errorf("Get() error = %q, contains the start of the token", err)
+			}
+		})
+	}
+}
