@@ -176,7 +176,7 @@ func (c *Client) String() string {
 	if c == nil {
 		return "panther.Client(nil)"
 	}
-	return fmt.Sprintf("panther.Client{BaseURL: %q, UserAgent: %q, Token: %s}", c.base.String(), c.cfg.userAgent, c.cfg.token)
+	return fmt.Sprintf("panther.Client{BaseURL: %q, UserAgent: %q, Token: %s}", c.printableBase(), c.cfg.userAgent, c.cfg.token)
 }
 
 // GoString is String, so %#v does not print the token either.
@@ -192,11 +192,15 @@ func (c *Client) LogValue() slog.Value {
 		return slog.StringValue("<nil>")
 	}
 	return slog.GroupValue(
-		slog.String("base_url", c.base.String()),
+		slog.String("base_url", c.printableBase()),
 		slog.String("user_agent", c.cfg.userAgent),
 		slog.Any("token", c.cfg.token),
 	)
 }
+
+// printableBase is the base URL for printing: without the token, in case a
+// caller pasted it there.
+func (c *Client) printableBase() string { return c.cfg.token.redact(c.base.String()) }
 
 // Option configures a Client in [NewClient]. Options that get an invalid
 // value make NewClient fail with an error naming the option.
@@ -411,7 +415,8 @@ func (c *Client) call(ctx context.Context, op operation, send func(context.Conte
 		return st, fmt.Errorf("panther: %s %s: %d: reading response body: %w", op.method, op.path, resp.StatusCode, c.cfg.token.scrub(rerr))
 	}
 	if looksLikeHTML(resp.Header, body) {
-		return st, &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path, Message: htmlMessage(resp.StatusCode, c.base)}
+		return st, &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
+			Message: c.cfg.token.redact(htmlMessage(resp.StatusCode, c.base))}
 	}
 	if out == nil {
 		return st, nil

@@ -329,3 +329,36 @@ func httptestServer(t *testing.T, h http.Handler) *httptest.Server {
 	t.Cleanup(ts.Close)
 	return ts
 }
+
+// SECURITY.md: the token stays out of every printout and error even when a
+// caller pastes it into the base URL.
+func TestTokenInBaseURLNeverPrinted(t *testing.T) {
+	t.Parallel()
+	html := httptestServer(t, cannedResponse{status: http.StatusOK, ctype: "text/html", body: "<html></html>"})
+	for _, base := range []string{html.URL + "/" + testToken, html.URL + "/v1/" + strings.ToLower(testToken)} {
+		var logged bytes.Buffer
+		logger := slog.New(slog.NewJSONHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c := newClient(t, base, testToken, panther.WithLogger(logger))
+		logger.Info("client", "client", c)
+		_, err := c.Users.Get(t.Context(), "u1")
+		if err == nil {
+			t.Fatalf("Get() against an HTML page: no error")
+		}
+		if _, rerr := c.Raw().UserGetWithResponse(t.Context(), "u1"); rerr != nil {
+			t.Fatalf("Raw().UserGetWithResponse() error: %v", rerr)
+		}
+		if !strings.Contains(logged.String(), `"op":"raw"`) {
+			t.Errorf("the Raw() call was not logged: %s", logged.String())
+		}
+		for name, out := range map[string]string{
+			"%v":     fmt.Sprintf("%v", c),
+			"String": c.String(),
+			"slog":   logged.String(),
+			"error":  err.Error(),
+		} {
+			if strings.Contains(strings.ToLower(out), strings.ToLower(testToken)) {
+				t.Errorf("base %q: %s output contains the token: %s", base, name, out)
+			}
+		}
+	}
+}

@@ -165,7 +165,7 @@ type retryTransport struct {
 	next   http.RoundTripper
 	policy RetryPolicy
 	logger *slog.Logger
-	key    secret // only to redact it from logged errors
+	key    secret // only to redact it from logged errors and paths
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -174,12 +174,13 @@ func (t *retryTransport) RoundTrip(req *http.Request) (resp *http.Response, err 
 	st := callStateFrom(ctx)
 	// Calls made through the wrapper are logged by Client.call, with the
 	// path template. Raw() calls have no template: they are logged here,
-	// with the path as sent.
-	path := req.URL.Path
+	// with the path as sent (less the token, should the base URL hold it).
+	var path string
 	attempts := 0
 	if st != nil {
 		path = st.op.path
 	} else {
+		path = t.key.redact(req.URL.Path)
 		start := time.Now()
 		defer func() { t.logRaw(ctx, req.Method, path, start, attempts, resp, err) }()
 	}
