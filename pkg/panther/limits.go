@@ -112,8 +112,9 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	// Ask for one byte more than allowed: getting it means the body is too long.
-	if int64(len(p)) > b.left+1 {
+	// Ask for one byte more than allowed: getting it means the body is too
+	// long. (Not b.left+1, which overflows for a limit of math.MaxInt64.)
+	if int64(len(p))-1 > b.left {
 		p = p[:b.left+1]
 	}
 	n, err := b.rc.Read(p)
@@ -145,7 +146,13 @@ func readBody(r io.Reader, sizeHint, limit int64) (body []byte, truncated bool, 
 	var chunks [][]byte
 	var total int64
 	for total <= limit {
-		buf := make([]byte, min(size, limit+1-total))
+		// Room for what the cap still allows plus one byte, without
+		// computing limit+1, which overflows for math.MaxInt64.
+		want := size
+		if left := limit - total; left < size {
+			want = left + 1
+		}
+		buf := make([]byte, want)
 		n, rerr := io.ReadFull(r, buf)
 		total += int64(n)
 		if n > 0 {

@@ -3,6 +3,7 @@ package panther_test
 import (
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"runtime"
 	"strings"
@@ -204,3 +205,18 @@ func TestReadBody(t *testing.T) {
 type failingReader struct{ err error }
 
 func (r failingReader) Read([]byte) (int, error) { return 0, r.err }
+
+// The largest size WithMaxResponseSize accepts ("no limit", in effect) must
+// not overflow the cap's arithmetic.
+func TestMaxResponseSizeAtMaxInt64(t *testing.T) {
+	t.Parallel()
+	ts := httptestServer(t, cannedResponse{status: 200, ctype: "application/json", body: userJSON})
+	c := newClient(t, ts.URL, testToken, panther.WithMaxResponseSize(math.MaxInt64))
+	if _, err := c.Users.Get(t.Context(), "u1"); err != nil {
+		t.Errorf("Get() error: %v", err)
+	}
+	resp, err := c.Raw().UserGetWithResponse(t.Context(), "u1")
+	if err != nil || resp.JSON200 == nil {
+		t.Errorf("Raw().UserGetWithResponse() = %v, %v; want the user", resp, err)
+	}
+}
