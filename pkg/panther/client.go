@@ -97,8 +97,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 
 // NewClientFromEnv is [NewClient] configured from the environment: the base URL
 // from PANTHER_API_URL, or PANTHER_API_HOST when PANTHER_API_URL is unset, and
-// the token from PANTHER_API_TOKEN. Options in opts are applied after the
-// environment, so [WithAPIToken] overrides PANTHER_API_TOKEN.
+// the token from PANTHER_API_TOKEN. [WithAPIToken] in opts overrides
+// PANTHER_API_TOKEN, which is then ignored.
 func NewClientFromEnv(opts ...Option) (*Client, error) {
 	base := strings.TrimSpace(os.Getenv(EnvAPIURL))
 	if base == "" {
@@ -107,11 +107,17 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 	if base == "" {
 		return nil, fmt.Errorf("panther: no API URL: set %s (or %s) to https://api.<your-panther-domain>", EnvAPIURL, EnvAPIHost)
 	}
-	all := make([]Option, 0, len(opts)+1)
+	all := append(make([]Option, 0, len(opts)+1), opts...)
 	if tok := os.Getenv(EnvAPIToken); tok != "" {
-		all = append(all, WithAPIToken(tok))
+		// Last, and only when no option set a token: WithAPIToken overrides
+		// the variable even when the variable would be refused.
+		all = append(all, func(c *config) error {
+			if !c.token.empty() {
+				return nil
+			}
+			return WithAPIToken(tok)(c)
+		})
 	}
-	all = append(all, opts...)
 	return newClient(base, true, all)
 }
 

@@ -146,6 +146,9 @@ func TestNewClientFromEnv(t *testing.T) {
 		{name: "option token", env: map[string]string{"PANTHER_API_URL": "https://api.a.example"}, opts: []panther.Option{panther.WithAPIToken(testToken)}, wantBase: "https://api.a.example"},
 		{name: "no URL", env: map[string]string{"PANTHER_API_TOKEN": testToken}, wantErrContains: "set PANTHER_API_URL (or PANTHER_API_HOST)"},
 		{name: "no token", env: map[string]string{"PANTHER_API_URL": "https://api.a.example"}, wantErrContains: "set PANTHER_API_TOKEN"},
+		{name: "option token overrides a bad variable", env: map[string]string{"PANTHER_API_URL": "https://api.a.example", "PANTHER_API_TOKEN": "short"},
+			opts: []panther.Option{panther.WithAPIToken(testToken)}, wantBase: "https://api.a.example"},
+		{name: "bad variable", env: map[string]string{"PANTHER_API_URL": "https://api.a.example", "PANTHER_API_TOKEN": "short"}, wantErrContains: "token is too short"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
