@@ -126,6 +126,12 @@ func runBulk(ctx context.Context, n int, opts *BulkOptions, do func(ctx context.
 				r := BulkResult{Index: i}
 				if limiter != nil {
 					r.Err = limiter.Wait(ctx)
+					if r.Err != nil && ctx.Err() == nil {
+						// rate says the item's turn comes after ctx's deadline,
+						// in an error of its own: report the deadline, as for
+						// every item not started because of ctx.
+						r.Err = fmt.Errorf("panther: item not started: its paced start would come after the deadline: %w", context.DeadlineExceeded)
+					}
 				}
 				if r.Err == nil {
 					r.Err = ctx.Err()

@@ -252,3 +252,25 @@ func TestBulkReusesConnections(t *testing.T) {
 		t.Errorf("120 requests from 8 workers opened %d connections, want about 8 (at most 16)", n)
 	}
 }
+
+// An item whose paced start would come after ctx's deadline is not started,
+// and, as BulkResult.Err says, carries ctx's error.
+func TestBulkPacingPastDeadline(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t, panthertest.WithUsers(5))
+	ids := make([]string, 0, 5)
+	for _, u := range srv.Users() {
+		ids = append(ids, *u.Id)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	results := c.Users.DeleteMany(ctx, ids, &panther.BulkOptions{Concurrency: 1, RequestsPerSecond: 0.1})
+	if results[0].Err != nil {
+		t.Errorf("item 0: %v, want deleted", results[0].Err)
+	}
+	for _, r := range results[1:] {
+		if !errors.Is(r.Err, context.DeadlineExceeded) {
+			t.Errorf("item %d: error %v, want one matching context.DeadlineExceeded", r.Index, r.Err)
+		}
+	}
+}
