@@ -186,9 +186,12 @@ func newUsersCreateCmd(e env, g *globals) *cobra.Command {
   panther users create --email bob@acme.com --given-name Bob --family-name Smith --role-id 3f1c... -o json`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			for flag, v := range map[string]string{"--email": in.Email, "--given-name": in.GivenName, "--family-name": in.FamilyName} {
-				if strings.TrimSpace(v) == "" {
-					return usagef("%s is required", flag)
+			// A slice, not a map: with several missing, name the first, every time.
+			for _, f := range []struct{ flag, v string }{
+				{"--email", in.Email}, {"--given-name", in.GivenName}, {"--family-name", in.FamilyName},
+			} {
+				if strings.TrimSpace(f.v) == "" {
+					return usagef("%s is required", f.flag)
 				}
 			}
 			if err := role.check(); err != nil {

@@ -297,3 +297,16 @@ func TestErrorsAreOneLineWithOnePrefix(t *testing.T) {
 		}
 	}
 }
+
+// With several required flags missing, create names the same one, in flag
+// order, every time.
+func TestCreateNamesMissingFlagsInOrder(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, 0)
+	for range 20 {
+		r := invocation{args: []string{"users", "create", "--role", "Admin"}, vars: vars(srv)}.run(t.Context())
+		if r.code != exitUsage || !strings.Contains(r.stderr, "--email is required") {
+			t.Fatalf("exit %d, stderr %q; want exit 2 naming --email, the first required flag", r.code, r.stderr)
+		}
+	}
+}
