@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"time"
 
@@ -80,13 +81,8 @@ func demo(ctx context.Context, w io.Writer, users int, latency time.Duration) er
 		}
 		say("   page %d: %d users", pages, len(page.Users))
 	}
-	names := make([]string, 0, len(roles))
-	for r := range roles {
-		names = append(names, r)
-	}
-	slices.Sort(names)
 	say("   %d users in %d pages; by role:", found, pages)
-	for _, r := range names {
+	for _, r := range slices.Sorted(maps.Keys(roles)) {
 		say("     %-16s %d", r, roles[r])
 	}
 
