@@ -58,7 +58,7 @@ type UserChange struct {
 // [UsersService.Create], with its input checks and its protection against
 // duplicates on retry.
 func (s *UsersService) CreateMany(ctx context.Context, ins []UserInput, opts *BulkOptions) []BulkResult {
-	return runBulk(ctx, len(ins), opts, func(ctx context.Context, i int) (string, *User, error) {
+	return runBulk(ctx, len(ins), opts, nil, func(ctx context.Context, i int) (string, *User, error) {
 		u, err := s.Create(ctx, ins[i])
 		if err != nil {
 			return "", nil, err
@@ -70,7 +70,8 @@ func (s *UsersService) CreateMany(ctx context.Context, ins []UserInput, opts *Bu
 // UpdateMany replaces users concurrently (see [UsersService.Update]) and
 // returns one result per change, in input order, as [UsersService.CreateMany] does.
 func (s *UsersService) UpdateMany(ctx context.Context, changes []UserChange, opts *BulkOptions) []BulkResult {
-	return runBulk(ctx, len(changes), opts, func(ctx context.Context, i int) (string, *User, error) {
+	id := func(i int) string { return changes[i].ID }
+	return runBulk(ctx, len(changes), opts, id, func(ctx context.Context, i int) (string, *User, error) {
 		u, err := s.Update(ctx, changes[i].ID, changes[i].Input)
 		return changes[i].ID, u, err
 	})
@@ -79,7 +80,8 @@ func (s *UsersService) UpdateMany(ctx context.Context, changes []UserChange, opt
 // DeleteMany deletes users concurrently and returns one result per id, in
 // input order, as [UsersService.CreateMany] does.
 func (s *UsersService) DeleteMany(ctx context.Context, ids []string, opts *BulkOptions) []BulkResult {
-	return runBulk(ctx, len(ids), opts, func(ctx context.Context, i int) (string, *User, error) {
+	id := func(i int) string { return ids[i] }
+	return runBulk(ctx, len(ids), opts, id, func(ctx context.Context, i int) (string, *User, error) {
 		return ids[i], nil, s.Delete(ctx, ids[i])
 	})
 }
@@ -97,8 +99,10 @@ func BulkErrors(results []BulkResult) error {
 }
 
 // runBulk runs do for items 0..n-1 on a bounded pool of workers, paced by
-// opts.RequestsPerSecond, and collects a result per item.
-func runBulk(ctx context.Context, n int, opts *BulkOptions, do func(ctx context.Context, i int) (string, *User, error)) []BulkResult {
+// opts.RequestsPerSecond, and collects a result per item. id, when not nil,
+// gives an item's id before it runs, so that items never started still say
+// which user they were for.
+func runBulk(ctx context.Context, n int, opts *BulkOptions, id func(int) string, do func(ctx context.Context, i int) (string, *User, error)) []BulkResult {
 	var o BulkOptions
 	if opts != nil {
 		o = *opts
@@ -124,6 +128,9 @@ func runBulk(ctx context.Context, n int, opts *BulkOptions, do func(ctx context.
 			defer wg.Done()
 			for i := range items {
 				r := BulkResult{Index: i}
+				if id != nil {
+					r.ID = id(i)
+				}
 				if limiter != nil {
 					r.Err = limiter.Wait(ctx)
 					if r.Err != nil && ctx.Err() == nil {

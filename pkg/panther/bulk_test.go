@@ -178,6 +178,9 @@ func TestBulkStopsOnContext(t *testing.T) {
 			done++
 		case errors.Is(r.Err, context.Canceled):
 			stopped++
+			if r.ID != ids[r.Index] {
+				t.Errorf("item %d not started: ID = %q, want %q", r.Index, r.ID, ids[r.Index])
+			}
 		default:
 			t.Errorf("item %d: unexpected error %v", r.Index, r.Err)
 		}

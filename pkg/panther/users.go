@@ -37,8 +37,9 @@ func RoleByName(name string) Role { return Role{Name: &name} }
 // RoleByID returns a Role naming the role by id.
 func RoleByID(id string) Role { return Role{Id: &id} }
 
-// UserInputFrom returns the input that would store u unchanged: its email,
-// names and role (by id when u's role has one, else by name). Change its
+// UserInputFrom returns the input that would store u (which must not be nil)
+// unchanged: its email, names and role (by id when u's role has one, else by
+// name). Change its
 // fields and pass it to [UsersService.Update], or use [UsersService.Modify].
 func UserInputFrom(u *User) UserInput {
 	in := UserInput{Email: u.Email, GivenName: u.GivenName, FamilyName: u.FamilyName}
@@ -84,6 +85,10 @@ type UsersService struct {
 // when someone else creates a user with the same email and names between the
 // failed attempt and the lookup, Create returns that user as its own.
 //
+// A 2xx answer that cannot be used (an HTML page, broken JSON, no id) means
+// the user was created: Create looks it up by email the same way and returns
+// it, or returns the error without resending.
+//
 // It calls POST /users.
 func (s *UsersService) Create(ctx context.Context, in UserInput) (*User, error) {
 	if err := checkUserInput(in); err != nil {
@@ -95,11 +100,19 @@ func (s *UsersService) Create(ctx context.Context, in UserInput) (*User, error) 
 		st, err := s.client.call(ctx, opCreate, func(ctx context.Context) (*http.Response, error) {
 			return s.client.gen.UserCreate(ctx, in)
 		}, &u)
+		if err == nil && (u.Id == nil || *u.Id == "") {
+			err = &APIError{StatusCode: st.status, Method: opCreate.method, Path: opCreate.path, Message: "response has no user id"}
+		}
 		if err == nil {
-			if u.Id == nil || *u.Id == "" {
-				return nil, &APIError{StatusCode: st.status, Method: opCreate.method, Path: opCreate.path, Message: "response has no user id"}
-			}
 			return &u, nil
+		}
+		if st.status >= 200 && st.status <= 299 {
+			// Applied, but the answer is unusable (HTML, broken JSON, no id):
+			// the user it made is the result, if it can be found.
+			if existing, lerr := s.GetByEmail(ctx, in.Email); lerr == nil && sameUser(existing, in) {
+				return existing, nil
+			}
+			return nil, err
 		}
 		if !mayHaveCreated(st, err) || attempt >= policy.MaxRetries || ctx.Err() != nil {
 			return nil, err
@@ -126,10 +139,11 @@ func (s *UsersService) Create(ctx context.Context, in UserInput) (*User, error) 
 }
 
 // mayHaveCreated reports whether a failed create may have been applied: a
-// 5xx, or a transport error other than the context ending.
+// 5xx other than 501 Not Implemented, or a transport error other than the
+// context ending.
 func mayHaveCreated(st *callState, err error) bool {
 	if st.status >= 500 {
-		return true
+		return st.status != http.StatusNotImplemented
 	}
 	return st.status == 0 && retryableError(err) && !errors.Is(err, ErrCrossOriginRedirect)
 }

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -509,5 +511,52 @@ func TestUserInputFrom(t *testing.T) {
 				t.Errorf("UserInputFrom() mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestCreateWithUnusableSuccessFindsTheUser puts a front server before the
+// fake that lets the create through but replaces its 200 answer: the user
+// exists, so Create returns it (found by email) instead of an error that
+// would make a caller retry into a duplicate.
+func TestCreateWithUnusableSuccessFindsTheUser(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`{}`, `<html>ok</html>`, `{"email":`} {
+		srv := panthertest.NewServer(panthertest.WithTB(t))
+		front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && r.URL.Path == "/users" {
+				srv.Handler().ServeHTTP(httptest.NewRecorder(), r) // applied, answer lost
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(body))
+				return
+			}
+			srv.Handler().ServeHTTP(w, r)
+		}))
+		t.Cleanup(front.Close)
+		c := newClient(t, front.URL, srv.Token)
+		in := panther.UserInput{Email: "ok@example.com", GivenName: "O", FamilyName: "K", Role: panther.RoleByName("Admin")}
+		u, err := c.Users.Create(t.Context(), in)
+		if err != nil || u.Email != in.Email || u.Id == nil {
+			t.Errorf("body %q: Create = %+v, %v; want the stored user", body, u, err)
+		}
+		if n := len(srv.Users()); n != 1 {
+			t.Errorf("body %q: %d users, want 1", body, n)
+		}
+	}
+}
+
+// TestCreate501IsNotAmbiguous: 501 Not Implemented says the request was not
+// processed, so Create neither looks the user up nor resends.
+func TestCreate501IsNotAmbiguous(t *testing.T) {
+	t.Parallel()
+	srv, _ := newFake(t)
+	c := newClient(t, srv.URL, srv.Token, panther.WithHTTPClient(srv.Client()), panther.WithRetryPolicy(panther.RetryPolicy{MaxRetries: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	srv.Inject(panthertest.Fault{Kind: panthertest.FaultStatus, Op: "user#create", Status: http.StatusNotImplemented})
+	_, err := c.Users.Create(t.Context(), panther.UserInput{Email: "n@example.com", GivenName: "N", FamilyName: "I", Role: panther.RoleByName("Admin")})
+	var apiErr *panther.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotImplemented {
+		t.Errorf("Create error = %v, want the 501", err)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("fake saw %d requests, want 1 (no lookup, no resend)", n)
 	}
 }
