@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/pantherkit/panther-go/pkg/panther"
 )
@@ -150,6 +152,7 @@ func (p *tablePrinter) write(u *panther.User) error {
 
 func (p *tablePrinter) line(cells []string) error {
 	for i, c := range cells {
+		c = printable(c)
 		sep := "\t"
 		if i == len(cells)-1 {
 			sep = "\n"
@@ -178,4 +181,19 @@ func row(u *panther.User) []string {
 		out[i] = c.value(u)
 	}
 	return out
+}
+
+// printable makes text from the server safe to show on a terminal: control
+// characters (a tab or newline would break the table, an escape sequence
+// could rewrite the screen) become U+FFFD. CSV and JSON escape for themselves.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return unicode.ReplacementChar
+		}
+		return r
+	}, s)
 }

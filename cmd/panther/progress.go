@@ -10,7 +10,7 @@ type progress struct {
 }
 
 func newProgress(e env) *progress {
-	return &progress{e: e, shown: false}
+	return &progress{e: e}
 }
 
 func (p *progress) update(users, pages int) {

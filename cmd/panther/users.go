@@ -56,8 +56,8 @@ columns. When stderr is a terminal, progress is shown there.`,
 			if maxUsers < 0 {
 				return usagef("--max %d: must not be negative", maxUsers)
 			}
-			if opts.PageSize < 0 || opts.PageSize > 60 {
-				return usagef("--page-size %d: must be between 1 and 60", opts.PageSize)
+			if opts.PageSize < 0 || opts.PageSize > panther.MaxPageSize {
+				return usagef("--page-size %d: must be between 1 and %d", opts.PageSize, panther.MaxPageSize)
 			}
 			c, err := g.client(e)
 			if err != nil {
@@ -299,7 +299,7 @@ terminal) it refuses unless --yes is given.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stderr, "Delete %s %s <%s> (%s)? [y/N] ", u.GivenName, u.FamilyName, u.Email, id)
+				fmt.Fprintf(e.stderr, "Delete %s %s <%s> (%s)? [y/N] ", printable(u.GivenName), printable(u.FamilyName), printable(u.Email), printable(id))
 				answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
 				if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 					fmt.Fprintln(e.stderr, "Not deleted.")
@@ -309,7 +309,7 @@ terminal) it refuses unless --yes is given.`,
 			if err := c.Users.Delete(cmd.Context(), id); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "Deleted user %s.\n", id)
+			fmt.Fprintf(e.stderr, "Deleted user %s.\n", printable(id))
 			return nil
 		},
 	}

@@ -310,3 +310,28 @@ func TestCreateNamesMissingFlagsInOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestTableAndPromptShowNoControlCharacters(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, 0)
+	u, err := srv.AddUser(api.UserAPIUser{
+		Email: "evil@example.com", GivenName: "Ev\til", FamilyName: "\x1b[2J\x1b[31mRed\nLine",
+		Role: api.UserAPIRole{Name: ptr("Admin")}, Enabled: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runOK(t, srv, "users", "get", *u.Id)
+	if strings.ContainsAny(r.stdout, "\t\x1b") || strings.Count(r.stdout, "\n") != 2 {
+		t.Errorf("table shows control characters:\n%q", r.stdout)
+	}
+	r = invocation{args: []string{"users", "delete", *u.Id}, vars: vars(srv), stdin: "n\n", terminal: true}.run(t.Context())
+	if strings.ContainsAny(r.stderr, "\t\x1b") || !strings.Contains(r.stderr, "Not deleted.") {
+		t.Errorf("delete prompt shows control characters:\n%q", r.stderr)
+	}
+	// JSON keeps the data exactly, escaped.
+	r = runOK(t, srv, "users", "get", *u.Id, "-o", "json")
+	if !strings.Contains(r.stdout, `\u001b[2J`) {
+		t.Errorf("JSON lost the data:\n%s", r.stdout)
+	}
+}
