@@ -6,6 +6,7 @@ package panthertest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"strconv"
@@ -173,7 +174,7 @@ func (s *Server) writeSlow(ctx context.Context, w http.ResponseWriter, rec *reco
 	}
 	delay = min(delay, maxSlowDelay)
 	body := rec.body.Bytes()
-	copyHeader(w.Header(), rec.header)
+	maps.Copy(w.Header(), rec.header)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(rec.status)
 	rc := http.NewResponseController(w)

@@ -46,7 +46,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	send := func(rec *recorder) {
 		awaitReady()
-		copyHeader(w.Header(), rec.header)
+		maps.Copy(w.Header(), rec.header)
 		w.WriteHeader(rec.status)
 		_, _ = w.Write(rec.body.Bytes())
 		status = rec.status
@@ -378,8 +378,4 @@ func (r *recorder) WriteHeader(code int) {
 func (r *recorder) Write(b []byte) (int, error) {
 	r.WriteHeader(http.StatusOK)
 	return r.body.Write(b)
-}
-
-func copyHeader(dst, src http.Header) {
-	maps.Copy(dst, src)
 }
