@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -124,11 +125,12 @@ func (s *UsersService) Create(ctx context.Context, in UserInput) (*User, error) 
 		case lerr == nil || !errors.Is(lerr, ErrNotFound):
 			return nil, err // someone else's user, or no way to tell: do not guess
 		}
-		wait := policy.wait(attempt, 0)
+		var retryAfter time.Duration
 		var apiErr *APIError
-		if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
-			wait = policy.wait(attempt, apiErr.RetryAfter)
+		if errors.As(err, &apiErr) {
+			retryAfter = apiErr.RetryAfter
 		}
+		wait := policy.wait(attempt, retryAfter)
 		if !fitsDeadline(ctx, wait) {
 			return nil, err
 		}
