@@ -8,12 +8,12 @@ OASDIFF         := $(GO) run github.com/oasdiff/oasdiff@v1.37.0
 REV             ?= HEAD~1
 FUZZTIME        ?= 10s
 
-.PHONY: demo check generate check-generated spec-verify spec-diff lint test fuzz bench
+.PHONY: demo check generate check-generated check-tidy spec-verify spec-diff lint test fuzz bench
 
 demo: ## Run `panther demo`: the whole job against the embedded fake server.
 	$(GO) run ./cmd/panther demo
 
-check: check-generated spec-verify lint test fuzz ## Everything CI checks.
+check: check-generated check-tidy spec-verify lint test fuzz ## Everything CI checks.
 
 generate: ## Merge api/*.json into openapi.yaml and regenerate api/*.gen.go.
 	$(GO) generate ./...
@@ -32,6 +32,10 @@ check-generated: ## Fail when openapi.yaml or api/*.gen.go is stale or hand-edit
 		exit 1; \
 	fi; \
 	echo "check-generated: openapi.yaml and api/*.gen.go are up to date"
+
+check-tidy: ## Fail when go.mod or go.sum is not what `go mod tidy` would write.
+	$(GO) mod tidy -diff
+	@echo "check-tidy: go.mod and go.sum are tidy"
 
 spec-verify: ## openapi.yaml carries exactly the operations of api/*.json (oasdiff, composed mode).
 	$(OASDIFF) diff --fail-on-diff --format text --composed 'api/*.json' openapi.yaml
