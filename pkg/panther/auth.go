@@ -215,9 +215,7 @@ func withHeaderCopy(req *http.Request, extra int) *http.Request {
 
 // CloseIdleConnections lets http.Client.CloseIdleConnections reach the base transport.
 func (t *authTransport) CloseIdleConnections() {
-	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
-		c.CloseIdleConnections()
-	}
+	closeIdleConnections(t.next)
 }
 
 // Format keeps the key out of any printout of the transport.

@@ -91,9 +91,7 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // CloseIdleConnections lets http.Client.CloseIdleConnections reach the base transport.
 func (t *limitTransport) CloseIdleConnections() {
-	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
-		c.CloseIdleConnections()
-	}
+	closeIdleConnections(t.next)
 }
 
 // cappedBody passes through at most limit bytes of rc; reading past them

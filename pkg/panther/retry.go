@@ -263,9 +263,8 @@ func (t *retryTransport) decide(req *http.Request, st *callState, attempt int, r
 			return 0, false
 		}
 		wait = t.policy.wait(attempt, 0)
-	case resp.StatusCode == http.StatusTooManyRequests:
-		wait = t.policy.wait(attempt, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()))
-	case retryableStatus(resp.StatusCode) && resendable(req, st):
+	case resp.StatusCode == http.StatusTooManyRequests, // never processed: always resendable
+		retryableStatus(resp.StatusCode) && resendable(req, st):
 		wait = t.policy.wait(attempt, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()))
 	default:
 		return 0, false
@@ -299,7 +298,13 @@ func retryableError(err error) bool {
 
 // CloseIdleConnections lets http.Client.CloseIdleConnections reach the base transport.
 func (t *retryTransport) CloseIdleConnections() {
-	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+	closeIdleConnections(t.next)
+}
+
+// closeIdleConnections passes CloseIdleConnections down a transport chain,
+// so that http.Client.CloseIdleConnections reaches the base transport.
+func closeIdleConnections(rt http.RoundTripper) {
+	if c, ok := rt.(interface{ CloseIdleConnections() }); ok {
 		c.CloseIdleConnections()
 	}
 }
