@@ -16,6 +16,7 @@ import (
 	"mime"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,13 +31,13 @@ const maxRequestBody = 1 << 20
 
 // serve is the whole fake as an http.HandlerFunc.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	// Latency is the time from arrival to response, as a remote server's
+	// would be: the fake's own work happens within it, not on top of it.
+	ready := time.Now().Add(s.cfg.latency)
 	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
 	entry := s.record(r, body)
 	status := 0
 	defer func() { s.setEntry(entry, func(e *Request) { e.Status = status }) }()
-	// Latency is the time from arrival to response, as a remote server's
-	// would be: the fake's own work happens within it, not on top of it.
-	ready := time.Now().Add(s.cfg.latency)
 	awaitReady := func() {
 		if !s.wait(r.Context(), time.Until(ready)) {
 			// Client gone or server closing: send nothing rather than the
@@ -47,6 +48,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	send := func(rec *recorder) {
 		awaitReady()
 		maps.Copy(w.Header(), rec.header)
+		if n := rec.body.Len(); n > 0 {
+			// As API gateways do: one write, no chunked encoding.
+			w.Header().Set("Content-Length", strconv.Itoa(n))
+		}
 		w.WriteHeader(rec.status)
 		_, _ = w.Write(rec.body.Bytes())
 		status = rec.status
