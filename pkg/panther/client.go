@@ -427,11 +427,22 @@ func (c *Client) call(ctx context.Context, op operation, send func(context.Conte
 	if out == nil {
 		return st, nil
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if d, ok := out.(bodyDecoder); ok {
+		err = d.decodeBody(body)
+	} else {
+		err = json.Unmarshal(body, out)
+	}
+	if err != nil {
 		return st, &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
 			Message: "response is not the expected JSON: " + cleanMessage(c.cfg.token.redact(err.Error()))}
 	}
 	return st, nil
+}
+
+// bodyDecoder is an out value for [Client.call] that decodes a response body
+// its own way instead of through json.Unmarshal.
+type bodyDecoder interface {
+	decodeBody(body []byte) error
 }
 
 // logCall logs one call at debug level: never headers, bodies or query values.

@@ -10,6 +10,7 @@ var (
 	ParseRetryAfter = parseRetryAfter
 	IsLoopback      = isLoopback
 	CleanMessage    = cleanMessage
+	LeadingNext     = leadingNext
 )
 
 // SameOrigin reports whether the key bound to base would be sent to target.

@@ -1,9 +1,13 @@
 package panther_test
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -140,4 +144,231 @@ func TestPrefetchErrors(t *testing.T) {
 			t.Errorf("endless cursor: %d requests, want 2 (the repeated cursor is never fetched)", n)
 		}
 	})
+}
+
+// rewritingFront serves srv's answers with each list body passed through
+// rewrite, and counts the requests per cursor ("" for the first page).
+func rewritingFront(t *testing.T, srv *panthertest.Server, rewrite func(t *testing.T, body []byte) []byte) (*httptest.Server, *cursorCounts) {
+	t.Helper()
+	counts := &cursorCounts{n: map[string]int{}}
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		counts.add(r.URL.Query().Get("cursor"))
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		if rec.Code == http.StatusOK && r.Method == http.MethodGet {
+			body = rewrite(t, body)
+		}
+		w.Header().Set("Content-Type", rec.Header().Get("Content-Type"))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(front.Close)
+	return front, counts
+}
+
+type cursorCounts struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *cursorCounts) add(cursor string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n[cursor]++
+}
+
+func (c *cursorCounts) get(cursor string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[cursor]
+}
+
+// splitPage returns the raw next (nil when absent) and results of a list body.
+func splitPage(t *testing.T, body []byte) (next, results json.RawMessage) {
+	t.Helper()
+	var page struct {
+		Next    json.RawMessage `json:"next"`
+		Results json.RawMessage `json:"results"`
+	}
+	if err := json.Unmarshal(body, &page); err != nil {
+		t.Errorf("fake list body: %v", err)
+	}
+	return page.Next, page.Results
+}
+
+// TestPrefetchWhateverTheOrderOfNext walks the same listing with the
+// response's members in Panther's order (next first: the next request is sent
+// before the users are decoded), the other way round, and with next given
+// twice (the last wins, as in encoding/json, so a request sent for the first
+// must be dropped).
+func TestPrefetchWhateverTheOrderOfNext(t *testing.T) {
+	t.Parallel()
+	srv, plain := listFake(t)
+	want, err := collect(plain.Users.List(t.Context(), &panther.ListUsersOptions{PageSize: 10}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rewrites := map[string]func(t *testing.T, body []byte) []byte{
+		"next first": func(_ *testing.T, body []byte) []byte { return body },
+		"results first": func(t *testing.T, body []byte) []byte {
+			next, results := splitPage(t, body)
+			if next == nil {
+				return body
+			}
+			return fmt.Appendf(nil, `{"results":%s,"next":%s}`, results, next)
+		},
+		"next twice": func(t *testing.T, body []byte) []byte {
+			next, results := splitPage(t, body)
+			if next == nil {
+				return body
+			}
+			return fmt.Appendf(nil, `{"next":"decoy","results":%s,"next":%s}`, results, next)
+		},
+	}
+	for name, rewrite := range rewrites {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			front, counts := rewritingFront(t, srv, rewrite)
+			c := newClient(t, front.URL+"/v1", srv.Token)
+			got, err := collect(c.Users.List(t.Context(), &panther.ListUsersOptions{PageSize: 10, Prefetch: true}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(emails(want), emails(got)); diff != "" {
+				t.Errorf("users (-without prefetch +with):\n%s", diff)
+			}
+			if n := counts.get(""); n != 1 {
+				t.Errorf("first page requested %d times, want 1", n)
+			}
+			if n := counts.get("decoy"); name == "next twice" && n > 13 {
+				t.Errorf("decoy cursor requested %d times, want at most once per page", n)
+			}
+		})
+	}
+}
+
+// TestPrefetchBrokenBodyAfterNext: a body that names next and then breaks
+// has started the next page's request; the walk yields the error once and
+// ends, and that request does not outlive it (goleak in TestMain).
+func TestPrefetchBrokenBodyAfterNext(t *testing.T) {
+	t.Parallel()
+	srv, _ := listFake(t)
+	var pages atomic.Int32
+	front, _ := rewritingFront(t, srv, func(_ *testing.T, body []byte) []byte {
+		if pages.Add(1) == 2 {
+			return body[:len(body)/2] // next is whole, the users are cut off
+		}
+		return body
+	})
+	c := newClient(t, front.URL+"/v1", srv.Token)
+	var users, errs int
+	for _, err := range c.Users.List(t.Context(), &panther.ListUsersOptions{PageSize: 10, Prefetch: true}) {
+		if err != nil {
+			errs++
+			var apiErr *panther.APIError
+			if !errors.As(err, &apiErr) || !strings.Contains(apiErr.Message, "not the expected JSON") {
+				t.Errorf("err = %v, want an APIError saying the body is not the expected JSON", err)
+			}
+			continue
+		}
+		users++
+	}
+	if users != 10 || errs != 1 {
+		t.Errorf("got %d users and %d errors, want the first page's 10 then one error", users, errs)
+	}
+}
+
+func TestLeadingNext(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		body string
+		next string
+		ok   bool
+	}{
+		{`{"next":"abc","results":[]}`, "abc", true},
+		{" {\n \"next\" : \"abc\" ,\"results\":[]}", "abc", true},
+		{`{"next":"a\"b\u00e9","results":[]}`, `a"bé`, true},
+		{`{"next":null,"results":[]}`, "", true},
+		{`{"next":"","results":[]}`, "", true},
+		{`{"next":"abc"`, "abc", true}, // the rest is decoded (and fails) later
+		{`{"results":[],"next":"abc"}`, "", false},
+		{`{"Next":"abc","results":[]}`, "", false}, // decoded later, case-insensitively
+		{`{"next":1,"results":[]}`, "", false},
+		{`{"next":["abc"]}`, "", false},
+		{`{"next":"abc`, "", false},
+		{`["next","abc"]`, "", false},
+		{`<html>`, "", false},
+		{``, "", false},
+	}
+	for _, tt := range tests {
+		next, ok := panther.LeadingNext([]byte(tt.body))
+		if next != tt.next || ok != tt.ok {
+			t.Errorf("leadingNext(%q) = %q, %t; want %q, %t", tt.body, next, ok, tt.next, tt.ok)
+		}
+	}
+}
+
+// inFlight is a transport that counts the requests it has not answered yet.
+type inFlight struct {
+	base http.RoundTripper
+	n    atomic.Int32
+}
+
+func (f *inFlight) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.n.Add(1)
+	defer f.n.Add(-1)
+	return f.base.RoundTrip(r)
+}
+
+// TestPrefetchEndsWithTheWalk: when the loop breaks, or the walk ends on an
+// error, the prefetch in flight is canceled and waited for before the range
+// statement returns, even against a server that never answers it.
+func TestPrefetchEndsWithTheWalk(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		broken bool // the first page names next, then breaks
+	}{{"break", false}, {"error", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, _ := listFake(t)
+			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Query().Get("cursor") != "" {
+					select { // hang until the client gives up
+					case <-r.Context().Done():
+					case <-time.After(10 * time.Second):
+					}
+					return
+				}
+				rec := httptest.NewRecorder()
+				srv.Handler().ServeHTTP(rec, r)
+				body := rec.Body.Bytes()
+				if tc.broken {
+					body = body[:len(body)/2]
+				}
+				w.WriteHeader(rec.Code)
+				_, _ = w.Write(body)
+			}))
+			t.Cleanup(front.Close)
+			tr := &inFlight{base: http.DefaultTransport.(*http.Transport).Clone()}
+			c := newClient(t, front.URL+"/v1", srv.Token, panther.WithHTTPClient(&http.Client{Transport: tr}))
+			t.Cleanup(tr.base.(*http.Transport).CloseIdleConnections)
+			for _, err := range c.Users.List(t.Context(), &panther.ListUsersOptions{PageSize: 10, Prefetch: true}) {
+				if (err != nil) != tc.broken {
+					t.Fatalf("err = %v", err)
+				}
+				if !tc.broken {
+					// The next page's request is on its way before the loop body runs.
+					for tr.n.Load() == 0 {
+						time.Sleep(time.Millisecond)
+					}
+				}
+				break
+			}
+			if n := tr.n.Load(); n != 0 {
+				t.Errorf("%d requests still in flight after the loop", n)
+			}
+		})
+	}
 }

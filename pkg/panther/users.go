@@ -241,7 +241,7 @@ func (s *UsersService) GetByEmail(ctx context.Context, email string) (*User, err
 		return nil, invalid("email", "must not be empty")
 	}
 	includeDeactivated := true
-	page, err := s.listPage(ctx, api.UserListParams{Email: &email, IncludeDeactivated: &includeDeactivated})
+	page, err := s.listPage(ctx, api.UserListParams{Email: &email, IncludeDeactivated: &includeDeactivated}, nil)
 	if err != nil {
 		return nil, err
 	}
