@@ -66,6 +66,9 @@ columns. When stderr is a terminal, progress is shown there.`,
 			if maxUsers > 0 && maxUsers < panther.MaxPageSize && opts.PageSize == 0 {
 				opts.PageSize = maxUsers // don't fetch a full page to show a few users
 			}
+			// Fetch the next page while this one is written, unless --max
+			// may stop the listing early.
+			opts.Prefetch = maxUsers == 0
 			return listUsers(cmd.Context(), e, g.output, c, &opts, maxUsers)
 		},
 	}

@@ -38,12 +38,15 @@ type ListUsersOptions struct {
 	// Cursor starts the listing at a page returned earlier as [UserPage.Next].
 	Cursor string
 	// Prefetch makes [UsersService.List] and [UsersService.Pages] request the
-	// next page while the loop body works on the current one. It helps when
-	// the body takes time per page (a call to another system, a database
-	// write): a walk then takes about pages × max(latency, work) instead of
-	// pages × (latency + work). The cost: at most one page the loop never
-	// asks for is fetched when it breaks early (its request is canceled), and
-	// two pages are held in memory instead of one. ListPage ignores it.
+	// next page as soon as its cursor is read: before the current page's
+	// users are decoded, and while the loop body works on them. It helps
+	// most when the body takes time per page (a call to another system, a
+	// database write): a walk then takes about pages × max(latency, work)
+	// instead of pages × (latency + work); with no work it still takes the
+	// decoding off each round trip. The cost: at most one page the loop
+	// never asks for is fetched when it breaks early (its request is
+	// canceled), and two pages are held in memory instead of one. ListPage
+	// ignores it.
 	Prefetch bool
 }
 
