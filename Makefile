@@ -58,5 +58,6 @@ fuzz: ## Each fuzz target for FUZZTIME (seed corpora are committed under testdat
 		done; \
 	done
 
-bench: ## Benchmarks, side by side in one run.
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/bench/
+bench: ## Benchmarks, side by side in one run (the list walks five times each: x-floor is the median).
+	$(GO) test -run '^$$' -bench 'Get|Bulk|HeapGrowth' -benchmem ./internal/bench/
+	$(GO) test -run '^$$' -bench 'List$$|ListBaselines' -benchtime 5x -benchmem ./internal/bench/
