@@ -212,6 +212,7 @@ func TestPrefetchWhateverTheOrderOfNext(t *testing.T) {
 	rewrites := map[string]func(t *testing.T, body []byte) []byte{
 		"next first": func(_ *testing.T, body []byte) []byte { return body },
 		"results first": func(t *testing.T, body []byte) []byte {
+			t.Helper()
 			next, results := splitPage(t, body)
 			if next == nil {
 				return body
@@ -219,6 +220,7 @@ func TestPrefetchWhateverTheOrderOfNext(t *testing.T) {
 			return fmt.Appendf(nil, `{"results":%s,"next":%s}`, results, next)
 		},
 		"next twice": func(t *testing.T, body []byte) []byte {
+			t.Helper()
 			next, results := splitPage(t, body)
 			if next == nil {
 				return body
