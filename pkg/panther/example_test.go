@@ -90,6 +90,32 @@ func ExampleUsersService_List() {
 	// Jane Smith AnalystReadOnly
 }
 
+func ExampleUsersService_List_prefetch() {
+	srv := fakePanther()
+	defer srv.Close()
+	client, err := panther.NewClient(srv.URL, panther.WithAPIToken(srv.Token))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// An access review walks everyone and does some work per user: with
+	// Prefetch the next page is on its way while this one is worked on.
+	opts := &panther.ListUsersOptions{PageSize: 2, Prefetch: true}
+	admins := 0
+	for u, err := range client.Users.List(context.Background(), opts) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if u.Role.Name != nil && *u.Role.Name == "Admin" {
+			admins++ // in real code: check u against the HR system
+		}
+	}
+	fmt.Println("admins:", admins)
+
+	// Output:
+	// admins: 1
+}
+
 func ExampleUsersService_GetMany() {
 	srv := fakePanther()
 	defer srv.Close()
