@@ -89,7 +89,12 @@ func listUsers(ctx context.Context, e env, format string, c *panther.Client, opt
 	defer progress.done()
 	for page, err := range c.Users.Pages(ctx, opts) {
 		if err != nil {
-			_ = p.close()
+			// End output already begun, so a JSON array still parses; with
+			// nothing written, "[]" or a CSV header would pass for an empty
+			// listing.
+			if n > 0 {
+				_ = p.close()
+			}
 			return err
 		}
 		pages++

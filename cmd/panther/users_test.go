@@ -121,6 +121,42 @@ func TestListFiltersAndMax(t *testing.T) {
 	}
 }
 
+// faultOnWrite injects its fault into the fake at the command's first write
+// to stdout, so that the pages after the first fail.
+type faultOnWrite struct {
+	srv      *panthertest.Server
+	fault    panthertest.Fault
+	injected bool
+}
+
+func (f *faultOnWrite) Write(p []byte) (int, error) {
+	if !f.injected {
+		f.injected = true
+		f.srv.Inject(f.fault)
+	}
+	return len(p), nil
+}
+
+// A listing that fails after some pages were written still ends its JSON
+// array, so what reached stdout parses.
+func TestListErrorAfterAPageKeepsJSONValid(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, 30)
+	fw := &faultOnWrite{srv: srv, fault: panthertest.Fault{Kind: panthertest.FaultStatus, Op: "user#list", Status: 400}}
+	// --max turns prefetch off, so the second page is asked for only after the first is written.
+	r := invocation{args: []string{"users", "list", "-o", "json", "--page-size", "10", "--max", "100"}, vars: vars(srv), stdout: fw}.run(t.Context())
+	if r.code != exitError {
+		t.Errorf("exit %d, want %d; stderr:\n%s", r.code, exitError, r.stderr)
+	}
+	var got []api.UserAPIUser
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("stdout is not a JSON array: %v\n%s", err, r.stdout)
+	}
+	if diff := cmp.Diff(srv.Users()[:10], got); diff != "" {
+		t.Errorf("users written before the error mismatch (-want +got):\n%s", diff)
+	}
+}
+
 func TestProgressOnlyOnATerminal(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t, 30)
@@ -259,6 +295,8 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"not found", []string{"users", "get", "no-such-user"}, vars(srv), 1, []string{"404", "check the id"}},
 		{"not found by email", []string{"users", "get", "--email", "nobody@acme.example"}, vars(srv), 1, []string{"check the id or email"}},
 		{"unauthorized", []string{"users", "list"}, map[string]string{"PANTHER_API_URL": srv.URL, "PANTHER_API_TOKEN": "wrong-token"}, 1, []string{"401", "check the API token"}},
+		{"unauthorized json", []string{"users", "list", "-o", "json"}, map[string]string{"PANTHER_API_URL": srv.URL, "PANTHER_API_TOKEN": "wrong-token"}, 1, []string{"401", "check the API token"}},
+		{"unauthorized csv", []string{"users", "list", "-o", "csv"}, map[string]string{"PANTHER_API_URL": srv.URL, "PANTHER_API_TOKEN": "wrong-token"}, 1, []string{"401", "check the API token"}},
 		{"forbidden", []string{"users", "create", "--email", "a@b.c", "--given-name", "A", "--family-name", "B", "--role", "Admin"}, readOnly, 1, []string{"403", "Manage Users"}},
 		{"duplicate email", []string{"users", "create", "--email", srv.Users()[0].Email, "--given-name", "A", "--family-name", "B", "--role", "Admin"}, vars(srv), 1, []string{"400", "already exists"}},
 	}
