@@ -52,8 +52,10 @@ func run(ctx context.Context, args []string, e env) int {
 
 func isUsage(err error) bool {
 	var ue usageError
-	// cobra reports an unknown subcommand with a plain error.
-	return errors.As(err, &ue) || strings.HasPrefix(err.Error(), "unknown command ")
+	// The library's checks before a request see only what was given on the
+	// command line; cobra reports an unknown subcommand with a plain error.
+	return errors.As(err, &ue) || errors.Is(err, panther.ErrInvalidInput) ||
+		strings.HasPrefix(err.Error(), "unknown command ")
 }
 
 // describe turns an error into one line that says what went wrong and what to check.

@@ -56,9 +56,6 @@ columns. When stderr is a terminal, progress is shown there.`,
 			if maxUsers < 0 {
 				return usagef("--max %d: must not be negative", maxUsers)
 			}
-			if opts.PageSize < 0 || opts.PageSize > panther.MaxPageSize {
-				return usagef("--page-size %d: must be between 1 and %d", opts.PageSize, panther.MaxPageSize)
-			}
 			c, err := g.client(e)
 			if err != nil {
 				return err
