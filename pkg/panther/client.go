@@ -53,9 +53,10 @@ const Version = "0.1.0"
 // DefaultUserAgent is the User-Agent header sent unless [WithUserAgent] sets another.
 const DefaultUserAgent = "panther-go/" + Version
 
-// DefaultTimeout bounds each call (connect, headers and body, retries and
-// their waits included) when [WithHTTPClient] is not used. Pass a context with
-// a deadline for a tighter bound.
+// DefaultTimeout bounds each request (connect, headers and body, the
+// transport's retries and their waits included) when [WithHTTPClient] is not
+// used; Create's lookups and resends after an ambiguous failure are requests
+// of their own. Pass a context with a deadline to bound a whole call.
 const DefaultTimeout = 60 * time.Second
 
 // Environment variables read by [NewClientFromEnv]. The names match Panther's
@@ -379,11 +380,11 @@ func isLoopback(host string) bool {
 // success, a wrapped transport error otherwise (context errors stay visible
 // to errors.Is). The body is always read up to its cap and closed.
 //
-// The returned state says what happened on the wire (last status, attempts,
-// whether an attempt may have been applied); it is never nil.
-func (c *Client) call(ctx context.Context, op operation, send func(context.Context) (*http.Response, error), out any) (st *callState, err error) {
+// st names the operation and records what happened on the wire (last
+// status, attempts, whether an attempt may have been applied).
+func (c *Client) call(ctx context.Context, st *callState, send func(context.Context) (*http.Response, error), out any) (err error) {
 	start := time.Now()
-	st = &callState{op: op}
+	op := st.op
 	ctx = withCallState(ctx, st)
 	defer func() { c.logCall(ctx, st, start, err) }()
 
@@ -395,7 +396,7 @@ func (c *Client) call(ctx context.Context, op operation, send func(context.Conte
 		if errors.As(err, &ue) {
 			err = &url.Error{Op: ue.Op, URL: c.base.String() + op.path, Err: ue.Err}
 		}
-		return st, fmt.Errorf("panther: %s %s: %w", op.method, op.path, c.cfg.token.scrub(err))
+		return fmt.Errorf("panther: %s %s: %w", op.method, op.path, c.cfg.token.scrub(err))
 	}
 	defer func() { _ = resp.Body.Close() }()
 	st.status = resp.StatusCode
@@ -408,24 +409,24 @@ func (c *Client) call(ctx context.Context, op operation, send func(context.Conte
 	body, truncated, rerr := readBody(resp.Body, resp.ContentLength, limit)
 	if !success {
 		// A broken or oversized error body still yields the status.
-		return st, newAPIError(op, resp, body, c.base, time.Now(), c.cfg.token)
+		return newAPIError(op, resp, body, c.base, time.Now(), c.cfg.token)
 	}
 	if truncated || errors.Is(rerr, ErrResponseTooLarge) {
 		declared := resp.ContentLength
 		if declared <= limit {
 			declared = -1
 		}
-		return st, &tooLargeError{limit: limit, declared: declared, where: fmt.Sprintf("%s %s: %d", op.method, op.path, resp.StatusCode)}
+		return &tooLargeError{limit: limit, declared: declared, where: fmt.Sprintf("%s %s: %d", op.method, op.path, resp.StatusCode)}
 	}
 	if rerr != nil {
-		return st, fmt.Errorf("panther: %s %s: %d: reading response body: %w", op.method, op.path, resp.StatusCode, c.cfg.token.scrub(rerr))
+		return fmt.Errorf("panther: %s %s: %d: reading response body: %w", op.method, op.path, resp.StatusCode, c.cfg.token.scrub(rerr))
 	}
 	if looksLikeHTML(resp.Header, body) {
-		return st, &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
+		return &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
 			Message: c.cfg.token.redact(htmlMessage(resp.StatusCode, c.base))}
 	}
 	if out == nil {
-		return st, nil
+		return nil
 	}
 	if d, ok := out.(bodyDecoder); ok {
 		err = d.decodeBody(body)
@@ -433,10 +434,10 @@ func (c *Client) call(ctx context.Context, op operation, send func(context.Conte
 		err = json.Unmarshal(body, out)
 	}
 	if err != nil {
-		return st, &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
+		return &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
 			Message: "response is not the expected JSON: " + cleanMessage(c.cfg.token.redact(err.Error()))}
 	}
-	return st, nil
+	return nil
 }
 
 // bodyDecoder is an out value for [Client.call] that decodes a response body

@@ -251,7 +251,7 @@ func (f *pageFetch) stop() {
 // page's cursor as soon as the body is read, when next is its first member.
 func (s *UsersService) listPage(ctx context.Context, params api.UserListParams, early func(next string)) (*UserPage, error) {
 	out := &listBody{early: early}
-	_, err := s.client.call(ctx, opList, func(ctx context.Context) (*http.Response, error) {
+	err := s.client.call(ctx, &callState{op: opList}, func(ctx context.Context) (*http.Response, error) {
 		return s.client.gen.UserList(ctx, &params)
 	}, out)
 	if err != nil {

@@ -131,6 +131,9 @@ type callState struct {
 	op        operation
 	status    int  // of the last response, 0 when none
 	attempts  int  // requests sent, retries included
+	// prior counts the requests earlier calls sent for the same operation
+	// (Create's resends): they use up the same RetryPolicy.MaxRetries.
+	prior int
 	ambiguous bool // an attempt failed in a way that may have been applied (5xx, transport error)
 }
 
@@ -247,9 +250,13 @@ func (t *retryTransport) logRaw(ctx context.Context, method, path string, start 
 	t.logger.LogAttrs(ctx, slog.LevelDebug, "panther request", attrs...)
 }
 
-// decide says whether and after how long to resend after attempt (0-based).
+// decide says whether and after how long to resend after attempt (0-based,
+// counted from the call's first request).
 func (t *retryTransport) decide(req *http.Request, st *callState, attempt int, resp *http.Response, err error) (time.Duration, bool) {
 	ctx := req.Context()
+	if st != nil {
+		attempt += st.prior
+	}
 	if attempt >= t.policy.MaxRetries || ctx.Err() != nil {
 		return 0, false
 	}

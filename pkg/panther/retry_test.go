@@ -341,3 +341,29 @@ func TestBackoff(t *testing.T) {
 		t.Errorf("backoff with zero MaxDelay = %v, want at most DefaultMaxDelay", got)
 	}
 }
+
+// TestCreateRetriesShareOneBudget: the transport's 429 resends and Create's
+// resends after a 5xx draw on the same RetryPolicy.MaxRetries, so a mix of
+// both never sends more than MaxRetries+1 creates.
+func TestCreateRetriesShareOneBudget(t *testing.T) {
+	t.Parallel()
+	srv, _ := newFake(t)
+	c := newClient(t, srv.URL, srv.Token, panther.WithHTTPClient(srv.Client()), fastRetries)
+	for range 4 { // each call: three 429s the transport resends, then a 503 for Create
+		srv.Inject(panthertest.Fault{Kind: panthertest.FaultStatus, Op: "user#create", Status: 429, Count: 3})
+		srv.Inject(panthertest.Fault{Kind: panthertest.FaultStatus, Op: "user#create", Status: 503})
+	}
+	_, err := c.Users.Create(t.Context(), newInput("budget@example.com"))
+	if err == nil {
+		t.Fatal("Create() succeeded, want the last error")
+	}
+	creates := 0
+	for _, r := range srv.Requests() {
+		if r.Op == "user#create" {
+			creates++
+		}
+	}
+	if want := 4; creates != want { // fastRetries: MaxRetries 3
+		t.Errorf("Create sent %d requests, want %d (one first attempt, MaxRetries resends in all)", creates, want)
+	}
+}

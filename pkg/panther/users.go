@@ -96,16 +96,15 @@ func (s *UsersService) Create(ctx context.Context, in UserInput) (*User, error) 
 		return nil, err
 	}
 	policy := s.client.cfg.retry
-	for attempt := 0; ; attempt++ {
-		var u User
-		st, err := s.client.call(ctx, opCreate, func(ctx context.Context) (*http.Response, error) {
+	sent := 0 // requests sent so far, the transport's 429 retries included
+	for {
+		st := &callState{op: opCreate, prior: sent}
+		u, err := s.user(ctx, st, func(ctx context.Context) (*http.Response, error) {
 			return s.client.gen.UserCreate(ctx, in)
-		}, &u)
-		if err == nil && (u.Id == nil || *u.Id == "") {
-			err = &APIError{StatusCode: st.status, Method: opCreate.method, Path: opCreate.path, Message: "response has no user id"}
-		}
+		})
+		sent += max(st.attempts, 1)
 		if err == nil {
-			return &u, nil
+			return u, nil
 		}
 		if st.status >= 200 && st.status <= 299 {
 			// Applied, but the answer is unusable (HTML, broken JSON, no id):
@@ -115,7 +114,7 @@ func (s *UsersService) Create(ctx context.Context, in UserInput) (*User, error) 
 			}
 			return nil, err
 		}
-		if !mayHaveCreated(st, err) || attempt >= policy.MaxRetries || ctx.Err() != nil {
+		if !mayHaveCreated(st, err) || sent > policy.MaxRetries || ctx.Err() != nil {
 			return nil, err
 		}
 		existing, lerr := s.GetByEmail(ctx, in.Email)
@@ -130,7 +129,7 @@ func (s *UsersService) Create(ctx context.Context, in UserInput) (*User, error) 
 		if errors.As(err, &apiErr) {
 			retryAfter = apiErr.RetryAfter
 		}
-		wait := policy.wait(attempt, retryAfter)
+		wait := policy.wait(sent-1, retryAfter)
 		if !fitsDeadline(ctx, wait) {
 			return nil, err
 		}
@@ -163,7 +162,7 @@ func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	return s.user(ctx, opGet, func(ctx context.Context) (*http.Response, error) {
+	return s.user(ctx, &callState{op: opGet}, func(ctx context.Context) (*http.Response, error) {
 		return s.client.gen.UserGet(ctx, id)
 	})
 }
@@ -180,7 +179,7 @@ func (s *UsersService) Update(ctx context.Context, id string, in UserInput) (*Us
 	if err := checkUserInput(in); err != nil {
 		return nil, err
 	}
-	return s.user(ctx, opUpdate, func(ctx context.Context) (*http.Response, error) {
+	return s.user(ctx, &callState{op: opUpdate}, func(ctx context.Context) (*http.Response, error) {
 		return s.client.gen.UserUpdate(ctx, id, in)
 	})
 }
@@ -219,7 +218,8 @@ func (s *UsersService) Delete(ctx context.Context, id string) error {
 	if err := checkID("id", id); err != nil {
 		return err
 	}
-	st, err := s.client.call(ctx, opDelete, func(ctx context.Context) (*http.Response, error) {
+	st := &callState{op: opDelete}
+	err := s.client.call(ctx, st, func(ctx context.Context) (*http.Response, error) {
 		return s.client.gen.UserDelete(ctx, id)
 	}, nil)
 	if st.ambiguous && st.status == http.StatusNotFound {
@@ -345,15 +345,15 @@ func (s *UsersService) getBatch(ctx context.Context, ids []string, found map[str
 
 // user sends a call whose success body is one user, and checks that the
 // user has an id: the generated types do not enforce required fields, so
-// "{}" would otherwise become a zero user.
-func (s *UsersService) user(ctx context.Context, op operation, send func(context.Context) (*http.Response, error)) (*User, error) {
+// "{}" would otherwise become a zero user. st records what happened on the
+// wire, as for [Client.call].
+func (s *UsersService) user(ctx context.Context, st *callState, send func(context.Context) (*http.Response, error)) (*User, error) {
 	var u User
-	st, err := s.client.call(ctx, op, send, &u)
-	if err != nil {
+	if err := s.client.call(ctx, st, send, &u); err != nil {
 		return nil, err
 	}
 	if u.Id == nil || *u.Id == "" {
-		return nil, &APIError{StatusCode: st.status, Method: op.method, Path: op.path, Message: "response has no user id"}
+		return nil, &APIError{StatusCode: st.status, Method: st.op.method, Path: st.op.path, Message: "response has no user id"}
 	}
 	return &u, nil
 }
