@@ -95,11 +95,12 @@ func listUsers(ctx context.Context, e env, format string, c *panther.Client, opt
 			return err
 		}
 		pages++
-		for i := range page.Users {
-			if maxUsers > 0 && n == maxUsers {
-				break
-			}
-			if err := p.write(&page.Users[i]); err != nil {
+		users := page.Users
+		if maxUsers > 0 {
+			users = users[:min(len(users), maxUsers-n)]
+		}
+		for i := range users {
+			if err := p.write(&users[i]); err != nil {
 				return err
 			}
 			n++
