@@ -169,8 +169,19 @@ func notFoundRoute(r *http.Request) *recorder {
 // runAPI validates the request, runs the generated handler and validates its
 // response. path is the escaped path without the prefix.
 func (s *Server) runAPI(ctx context.Context, r *http.Request, path string, body []byte, op *operation, params map[string]string) *recorder {
+	// One clone serves both validation and the handler: the validator reads
+	// the path parameters from params, never from the URL, so the stripped
+	// path is as good as the original for it.
+	ar := r.Clone(ctx)
+	ar.URL.RawPath = path
+	ar.URL.Path = strings.TrimPrefix(r.URL.Path, s.cfg.prefix)
+	ar.ContentLength = int64(len(body))
 	if s.cfg.validate {
-		if err := s.validateRequest(ctx, r, body, op, params); err != nil {
+		ar.Body = io.NopCloser(bytes.NewReader(body))
+		err := openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
+			Request: ar, PathParams: params, Route: op.route, Options: requestOptions,
+		})
+		if err != nil {
 			return s.checked(r, op, params, jsonRecorder(http.StatusBadRequest, messageBody{Message: describe(err)}))
 		}
 	}
@@ -179,11 +190,7 @@ func (s *Server) runAPI(ctx context.Context, r *http.Request, path string, body 
 			return s.checked(r, op, params, jsonRecorder(http.StatusBadRequest, messageBody{Message: "request body: " + err.Error()}))
 		}
 	}
-	ar := r.Clone(ctx)
-	ar.URL.RawPath = path
-	ar.URL.Path = strings.TrimPrefix(r.URL.Path, s.cfg.prefix)
-	ar.Body = io.NopCloser(bytes.NewReader(body))
-	ar.ContentLength = int64(len(body))
+	ar.Body = io.NopCloser(bytes.NewReader(body)) // validation consumed the first
 	rec := newRecorder()
 	s.api.ServeHTTP(rec, ar)
 	if rec.status == 0 {
@@ -215,16 +222,6 @@ var requestOptions = &openapi3filter.Options{
 	SkipSettingDefaults: true,
 	// GET and DELETE take no body; a client sending one is confused.
 	RejectWhenRequestBodyNotSpecified: true,
-}
-
-func (s *Server) validateRequest(ctx context.Context, r *http.Request, body []byte, op *operation, params map[string]string) error {
-	vr := r.Clone(ctx)
-	vr.Body = io.NopCloser(bytes.NewReader(body))
-	vr.GetBody = nil
-	vr.ContentLength = int64(len(body))
-	return openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
-		Request: vr, PathParams: params, Route: op.route, Options: requestOptions,
-	})
 }
 
 // describe turns a kin-openapi error into a one-line message naming the
