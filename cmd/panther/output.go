@@ -121,7 +121,7 @@ func (p *csvPrinter) writeHeader() error {
 		return nil
 	}
 	p.header = true
-	return p.w.Write(headers(func(c string, _ string) string { return c }))
+	return p.w.Write(headers(false))
 }
 
 func (p *csvPrinter) flush() error { p.w.Flush(); return p.w.Error() }
@@ -143,7 +143,7 @@ type tablePrinter struct {
 func (p *tablePrinter) write(u *panther.User) error {
 	if !p.header {
 		p.header = true
-		if err := p.line(headers(func(_ string, t string) string { return t })); err != nil {
+		if err := p.line(headers(true)); err != nil {
 			return err
 		}
 	}
@@ -167,10 +167,14 @@ func (p *tablePrinter) line(cells []string) error {
 func (p *tablePrinter) flush() error { return nil }
 func (p *tablePrinter) close() error { return p.w.Flush() }
 
-func headers(pick func(header, title string) string) []string {
+// headers returns the columns' CSV header names, or their table titles.
+func headers(titles bool) []string {
 	out := make([]string, len(columns))
 	for i, c := range columns {
-		out[i] = pick(c.header, c.title)
+		out[i] = c.header
+		if titles {
+			out[i] = c.title
+		}
 	}
 	return out
 }
