@@ -5,16 +5,17 @@ import "fmt"
 // progress reports a long listing on stderr, only when stderr is a terminal:
 // scripts that capture stderr get nothing but real messages.
 type progress struct {
-	e     env
-	shown bool
+	e        env
+	terminal bool // stderr is a terminal, asked once in newProgress
+	shown    bool
 }
 
 func newProgress(e env) *progress {
-	return &progress{e: e}
+	return &progress{e: e, terminal: e.isTerminal(e.stderr)}
 }
 
 func (p *progress) update(users, pages int) {
-	if !p.e.isTerminal(p.e.stderr) {
+	if !p.terminal {
 		return
 	}
 	p.shown = true
