@@ -99,13 +99,6 @@ Exit codes: 0 success, 2 usage error, 1 any other error.`,
   panther demo`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		PersistentPreRunE: func(*cobra.Command, []string) error {
-			switch g.output {
-			case "table", "json", "csv":
-				return nil
-			}
-			return usagef("--output %q: must be table, json or csv", g.output)
-		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
@@ -119,6 +112,16 @@ Exit codes: 0 success, 2 usage error, 1 any other error.`,
 		newDemoCmd(e),
 	)
 	return root
+}
+
+// checkOutput checks --output, for the commands that print users: demo and
+// fake-server ignore it.
+func (g *globals) checkOutput() error {
+	switch g.output {
+	case "table", "json", "csv":
+		return nil
+	}
+	return usagef("--output %q: must be table, json or csv", g.output)
 }
 
 // client builds an API client from the flags and the environment.

@@ -20,6 +20,7 @@ func newUsersCmd(e env, g *globals) *cobra.Command {
   panther users create --email ada@acme.com --given-name Ada --family-name Lovelace --role Analyst
   panther users update 8a6c... --role Admin
   panther users delete 8a6c... --yes`,
+		PersistentPreRunE: func(*cobra.Command, []string) error { return g.checkOutput() },
 	})
 	cmd.AddCommand(
 		newUsersListCmd(e, g),

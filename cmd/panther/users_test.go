@@ -281,6 +281,9 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"bare users", []string{"users"}, vars(srv), 2, []string{"needs a subcommand"}},
 		{"unknown flag", []string{"users", "list", "--frob"}, vars(srv), 2, []string{"unknown flag: --frob"}},
 		{"bad output", []string{"users", "list", "-o", "xml"}, vars(srv), 2, []string{"must be table, json or csv"}},
+		// Only the users commands check -o: these fail on their own flags instead.
+		{"demo ignores -o", []string{"demo", "-o", "xml", "--users", "0"}, nil, 2, []string{"--users must be at least 1"}},
+		{"fake-server ignores -o", []string{"fake-server", "-o", "xml", "--users", "-1"}, nil, 2, []string{"must not be negative"}},
 		{"missing argument", []string{"users", "delete"}, vars(srv), 2, []string{"accepts 1 arg"}},
 		{"get needs id or email", []string{"users", "get"}, vars(srv), 2, []string{"give a user id or --email"}},
 		{"create needs role", []string{"users", "create", "--email", "a@b.c", "--given-name", "A", "--family-name", "B"}, vars(srv), 2, []string{"--role"}},
