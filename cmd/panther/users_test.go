@@ -57,8 +57,6 @@ func TestListJSONIsTheAPIsUsers(t *testing.T) {
 	}
 }
 
-// firstWrite records how many requests the fake had seen when the command
-// first wrote to stdout.
 // firstWrite records how many requests the fake had seen at the first write,
 // and whether the next page was asked for while that write was in progress.
 type firstWrite struct {
