@@ -9,6 +9,7 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"time"
 )
@@ -168,15 +169,15 @@ func reset(w http.ResponseWriter) {
 }
 
 // writeSlow writes rec with its body split into chunks, pausing between them.
-func (s *Server) writeSlow(ctx context.Context, w http.ResponseWriter, rec *recorder, delay time.Duration) {
+func (s *Server) writeSlow(ctx context.Context, w http.ResponseWriter, rec *httptest.ResponseRecorder, delay time.Duration) {
 	if delay <= 0 {
 		delay = defaultSlowDelay
 	}
 	delay = min(delay, maxSlowDelay)
-	body := rec.body.Bytes()
-	maps.Copy(w.Header(), rec.header)
+	body := rec.Body.Bytes()
+	maps.Copy(w.Header(), rec.Header())
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(rec.status)
+	w.WriteHeader(rec.Code)
 	rc := http.NewResponseController(w)
 	size := (len(body) + slowChunks - 1) / slowChunks
 	for len(body) > 0 {

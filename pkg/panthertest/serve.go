@@ -15,6 +15,7 @@ import (
 	"maps"
 	"mime"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"strings"
@@ -45,16 +46,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			panic(http.ErrAbortHandler)
 		}
 	}
-	send := func(rec *recorder) {
+	send := func(rec *httptest.ResponseRecorder) {
 		awaitReady()
-		maps.Copy(w.Header(), rec.header)
-		if n := rec.body.Len(); n > 0 {
+		maps.Copy(w.Header(), rec.Header())
+		if n := rec.Body.Len(); n > 0 {
 			// As API gateways do: one write, no chunked encoding.
 			w.Header().Set("Content-Length", strconv.Itoa(n))
 		}
-		w.WriteHeader(rec.status)
-		_, _ = w.Write(rec.body.Bytes())
-		status = rec.status
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		status = rec.Code
 	}
 	ctx := r.Context()
 
@@ -64,7 +65,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fmu.Unlock()
 		if !ok {
 			rec := jsonRecorder(http.StatusTooManyRequests, messageBody{Message: "Too Many Requests: rate limit exceeded"})
-			rec.header.Set("Retry-After", "1")
+			rec.Header().Set("Retry-After", "1")
 			send(s.checked(r, nil, nil, rec))
 			return
 		}
@@ -77,12 +78,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	op, params, rerr := s.spec.match(r.Method, path)
 	if rerr != nil {
-		var rec *recorder
+		var rec *httptest.ResponseRecorder
 		if rerr.status == http.StatusMethodNotAllowed {
 			rec = jsonRecorder(http.StatusMethodNotAllowed, messageBody{
 				Message: fmt.Sprintf("method %s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, rerr.allow),
 			})
-			rec.header.Set("Allow", rerr.allow)
+			rec.Header().Set("Allow", rerr.allow)
 		} else {
 			rec = notFoundRoute(r)
 		}
@@ -119,7 +120,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		rec := jsonRecorder(code, messageBody{Message: fmt.Sprintf("panthertest: injected fault: %d %s", code, http.StatusText(code))})
 		if f.RetryAfter != "" {
-			rec.header.Set("Retry-After", f.RetryAfter)
+			rec.Header().Set("Retry-After", f.RetryAfter)
 		}
 		send(rec)
 	case FaultAfterWrite:
@@ -134,7 +135,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		reset(w)
 	case FaultSlowBody:
 		rec := s.runAPI(ctx, r, path, body, op, params)
-		status = rec.status
+		status = rec.Code
 		awaitReady()
 		s.writeSlow(ctx, w, rec, f.Delay)
 	case FaultHTML:
@@ -162,13 +163,13 @@ func (s *Server) stripPrefix(escaped string) (string, bool) {
 	return rest, true
 }
 
-func notFoundRoute(r *http.Request) *recorder {
+func notFoundRoute(r *http.Request) *httptest.ResponseRecorder {
 	return jsonRecorder(http.StatusNotFound, messageBody{Message: fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path)})
 }
 
 // runAPI validates the request, runs the generated handler and validates its
 // response. path is the escaped path without the prefix.
-func (s *Server) runAPI(ctx context.Context, r *http.Request, path string, body []byte, op *operation, params map[string]string) *recorder {
+func (s *Server) runAPI(ctx context.Context, r *http.Request, path string, body []byte, op *operation, params map[string]string) *httptest.ResponseRecorder {
 	// One clone serves both validation and the handler: the validator reads
 	// the path parameters from params, never from the URL, so the stripped
 	// path is as good as the original for it.
@@ -190,12 +191,10 @@ func (s *Server) runAPI(ctx context.Context, r *http.Request, path string, body 
 			return s.checked(r, op, params, jsonRecorder(http.StatusBadRequest, messageBody{Message: "request body: " + err.Error()}))
 		}
 	}
-	ar.Body = io.NopCloser(bytes.NewReader(body)) // validation consumed the first
-	rec := newRecorder()
+	ar.Body = io.NopCloser(bytes.NewReader(body)) // validation read the first
+	// Code stays 200 if the handler writes nothing, as net/http would send.
+	rec := httptest.NewRecorder()
 	s.api.ServeHTTP(rec, ar)
-	if rec.status == 0 {
-		rec.status = http.StatusOK // handler wrote nothing at all
-	}
 	return s.checked(r, op, params, rec)
 }
 
@@ -255,7 +254,7 @@ func describe(err error) string {
 // checked validates a response the fake produced. An invalid one is
 // reported (Errors, and tb.Errorf with WithTB) and replaced by a 500, so a
 // bug in the fake cannot pass for correct behaviour.
-func (s *Server) checked(r *http.Request, op *operation, params map[string]string, rec *recorder) *recorder {
+func (s *Server) checked(r *http.Request, op *operation, params map[string]string, rec *httptest.ResponseRecorder) *httptest.ResponseRecorder {
 	if !s.cfg.validate {
 		return rec
 	}
@@ -263,7 +262,7 @@ func (s *Server) checked(r *http.Request, op *operation, params map[string]strin
 	if err == nil {
 		return rec
 	}
-	err = fmt.Errorf("%w to %s %s: status %d: %w", errInvalidResponse, r.Method, r.URL.Path, rec.status, err)
+	err = fmt.Errorf("%w to %s %s: status %d: %w", errInvalidResponse, r.Method, r.URL.Path, rec.Code, err)
 	s.lmu.Lock()
 	s.errs = append(s.errs, err)
 	s.lmu.Unlock()
@@ -273,24 +272,24 @@ func (s *Server) checked(r *http.Request, op *operation, params map[string]strin
 	return jsonRecorder(http.StatusInternalServerError, messageBody{Message: err.Error()})
 }
 
-func (s *Server) validateResponse(r *http.Request, op *operation, params map[string]string, rec *recorder) error {
+func (s *Server) validateResponse(r *http.Request, op *operation, params map[string]string, rec *httptest.ResponseRecorder) error {
 	var resp *openapi3.ResponseRef
 	if op != nil {
-		resp = op.route.Operation.Responses.Status(rec.status)
+		resp = op.route.Operation.Responses.Status(rec.Code)
 	}
 	if resp == nil {
 		return checkUndeclared(rec)
 	}
-	if len(resp.Value.Content) == 0 && rec.body.Len() > 0 {
-		return fmt.Errorf("the spec declares no body but got %d bytes", rec.body.Len())
+	if len(resp.Value.Content) == 0 && rec.Body.Len() > 0 {
+		return fmt.Errorf("the spec declares no body but got %d bytes", rec.Body.Len())
 	}
 	return openapi3filter.ValidateResponse(r.Context(), &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
 			Request: r, PathParams: params, Route: op.route, Options: requestOptions,
 		},
-		Status:  rec.status,
-		Header:  rec.header,
-		Body:    io.NopCloser(bytes.NewReader(rec.body.Bytes())),
+		Status:  rec.Code,
+		Header:  rec.Header(),
+		Body:    io.NopCloser(bytes.NewReader(rec.Body.Bytes())),
 		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
 	})
 }
@@ -298,13 +297,13 @@ func (s *Server) validateResponse(r *http.Request, op *operation, params map[str
 // checkUndeclared checks a status the operation does not declare (401, 403,
 // 405, 429, 5xx, list's 400, or any status without a route) has one of the
 // shapes Panther uses for them: {"message": string} or {"error": string}.
-func checkUndeclared(rec *recorder) error {
-	mt, _, _ := mime.ParseMediaType(rec.header.Get("Content-Type"))
+func checkUndeclared(rec *httptest.ResponseRecorder) error {
+	mt, _, _ := mime.ParseMediaType(rec.Header().Get("Content-Type"))
 	if mt != "application/json" {
-		return fmt.Errorf("undeclared status with Content-Type %q, want application/json", rec.header.Get("Content-Type"))
+		return fmt.Errorf("undeclared status with Content-Type %q, want application/json", rec.Header().Get("Content-Type"))
 	}
 	var body map[string]any
-	if err := json.Unmarshal(rec.body.Bytes(), &body); err != nil {
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
 		return fmt.Errorf("undeclared status with a body that is not a JSON object: %w", err)
 	}
 	if len(body) != 1 {
@@ -354,30 +353,10 @@ func (s *Server) wait(ctx context.Context, d time.Duration) bool {
 // starts yielding, for a latency accurate to tens of microseconds.
 const spinWindow = time.Millisecond
 
-// recorder buffers a response so it can be validated before it is sent.
-type recorder struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func newRecorder() *recorder { return &recorder{header: http.Header{}} }
-
-func jsonRecorder(status int, v any) *recorder {
-	rec := newRecorder()
+// jsonRecorder returns a recorded JSON response, to be validated before it
+// is sent like the generated handlers' responses.
+func jsonRecorder(status int, v any) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
 	_ = writeJSON(rec, status, v) // messageBody and errorBody always marshal
 	return rec
-}
-
-func (r *recorder) Header() http.Header { return r.header }
-
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	r.WriteHeader(http.StatusOK)
-	return r.body.Write(b)
 }
