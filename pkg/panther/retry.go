@@ -128,12 +128,12 @@ func fitsDeadline(ctx context.Context, d time.Duration) bool {
 // transport and back: which operation the request is, and what the retry
 // layer saw.
 type callState struct {
-	op        operation
-	status    int  // of the last response, 0 when none
-	attempts  int  // requests sent, retries included
+	op       operation
+	status   int // of the last response, 0 when none
+	attempts int // requests sent, retries included
 	// prior counts the requests earlier calls sent for the same operation
 	// (Create's resends): they use up the same RetryPolicy.MaxRetries.
-	prior int
+	prior     int
 	ambiguous bool // an attempt failed in a way that may have been applied (5xx, transport error)
 }
 
