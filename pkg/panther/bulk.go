@@ -7,8 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/time/rate"
 )
 
@@ -58,12 +58,8 @@ type UserChange struct {
 // [UsersService.Create], with its input checks and its protection against
 // duplicates on retry.
 func (s *UsersService) CreateMany(ctx context.Context, ins []UserInput, opts *BulkOptions) []BulkResult {
-	return runBulk(ctx, len(ins), opts, nil, func(ctx context.Context, i int) (string, *User, error) {
-		u, err := s.Create(ctx, ins[i])
-		if err != nil {
-			return "", nil, err
-		}
-		return deref(u.Id), u, nil
+	return runBulk(ctx, len(ins), opts, nil, func(ctx context.Context, i int) (*User, error) {
+		return s.Create(ctx, ins[i])
 	})
 }
 
@@ -71,9 +67,8 @@ func (s *UsersService) CreateMany(ctx context.Context, ins []UserInput, opts *Bu
 // returns one result per change, in input order, as [UsersService.CreateMany] does.
 func (s *UsersService) UpdateMany(ctx context.Context, changes []UserChange, opts *BulkOptions) []BulkResult {
 	id := func(i int) string { return changes[i].ID }
-	return runBulk(ctx, len(changes), opts, id, func(ctx context.Context, i int) (string, *User, error) {
-		u, err := s.Update(ctx, changes[i].ID, changes[i].Input)
-		return changes[i].ID, u, err
+	return runBulk(ctx, len(changes), opts, id, func(ctx context.Context, i int) (*User, error) {
+		return s.Update(ctx, changes[i].ID, changes[i].Input)
 	})
 }
 
@@ -81,8 +76,8 @@ func (s *UsersService) UpdateMany(ctx context.Context, changes []UserChange, opt
 // input order, as [UsersService.CreateMany] does.
 func (s *UsersService) DeleteMany(ctx context.Context, ids []string, opts *BulkOptions) []BulkResult {
 	id := func(i int) string { return ids[i] }
-	return runBulk(ctx, len(ids), opts, id, func(ctx context.Context, i int) (string, *User, error) {
-		return ids[i], nil, s.Delete(ctx, ids[i])
+	return runBulk(ctx, len(ids), opts, id, func(ctx context.Context, i int) (*User, error) {
+		return nil, s.Delete(ctx, ids[i])
 	})
 }
 
@@ -98,11 +93,12 @@ func BulkErrors(results []BulkResult) error {
 	return errors.Join(errs...)
 }
 
-// runBulk runs do for items 0..n-1 on a bounded pool of workers, paced by
-// opts.RequestsPerSecond, and collects a result per item. id, when not nil,
-// gives an item's id before it runs, so that items never started still say
-// which user they were for.
-func runBulk(ctx context.Context, n int, opts *BulkOptions, id func(int) string, do func(ctx context.Context, i int) (string, *User, error)) []BulkResult {
+// runBulk runs do for items 0..n-1, at most opts.Concurrency at a time and
+// started in order, paced by opts.RequestsPerSecond, and collects a result
+// per item. id, when not nil, gives an item's id before it runs, so that
+// items never started still say which user they were for; otherwise the id
+// is the returned user's.
+func runBulk(ctx context.Context, n int, opts *BulkOptions, id func(int) string, do func(ctx context.Context, i int) (*User, error)) []BulkResult {
 	var o BulkOptions
 	if opts != nil {
 		o = *opts
@@ -111,7 +107,6 @@ func runBulk(ctx context.Context, n int, opts *BulkOptions, id func(int) string,
 	if workers <= 0 {
 		workers = DefaultBulkConcurrency
 	}
-	workers = min(workers, n)
 	var limiter *rate.Limiter
 	if o.RequestsPerSecond > 0 {
 		// A burst of one spreads the starts evenly instead of front-loading
@@ -120,41 +115,37 @@ func runBulk(ctx context.Context, n int, opts *BulkOptions, id func(int) string,
 	}
 
 	results := make([]BulkResult, n)
-	items := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range items {
-				r := BulkResult{Index: i}
-				if id != nil {
-					r.ID = id(i)
-				}
-				if limiter != nil {
-					r.Err = limiter.Wait(ctx)
-					if r.Err != nil && ctx.Err() == nil {
-						// rate says the item's turn comes after ctx's deadline,
-						// in an error of its own: report the deadline, as for
-						// every item not started because of ctx.
-						r.Err = fmt.Errorf("panther: item not started: its paced start would come after the deadline: %w", context.DeadlineExceeded)
-					}
-				}
-				if r.Err == nil {
-					r.Err = ctx.Err()
-				}
-				if r.Err == nil {
-					r.ID, r.User, r.Err = do(ctx, i)
-				}
-				results[i] = r
-			}
-		}()
-	}
+	var g errgroup.Group
+	g.SetLimit(workers)
 	for i := range n {
-		items <- i
+		g.Go(func() error {
+			r := BulkResult{Index: i}
+			if id != nil {
+				r.ID = id(i)
+			}
+			if limiter != nil {
+				r.Err = limiter.Wait(ctx)
+				if r.Err != nil && ctx.Err() == nil {
+					// rate says the item's turn comes after ctx's deadline,
+					// in an error of its own: report the deadline, as for
+					// every item not started because of ctx.
+					r.Err = fmt.Errorf("panther: item not started: its paced start would come after the deadline: %w", context.DeadlineExceeded)
+				}
+			}
+			if r.Err == nil {
+				r.Err = ctx.Err()
+			}
+			if r.Err == nil {
+				r.User, r.Err = do(ctx, i)
+				if id == nil && r.User != nil {
+					r.ID = deref(r.User.Id)
+				}
+			}
+			results[i] = r
+			return nil
+		})
 	}
-	close(items)
-	wg.Wait()
+	_ = g.Wait() // items report their errors in results
 	return results
 }
 
