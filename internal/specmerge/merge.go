@@ -74,7 +74,10 @@ func MergeDocument(ctx context.Context, srcs []Source) (*openapi3.T, error) {
 	slices.SortFunc(srcs, func(a, b Source) int { return cmp.Compare(a.Name, b.Name) })
 
 	m := merger{
-		out:     &openapi3.T{Paths: openapi3.NewPaths(), Components: &openapi3.Components{}},
+		out: &openapi3.T{
+			Paths:      openapi3.NewPaths(),
+			Components: &openapi3.Components{Schemas: openapi3.Schemas{}, SecuritySchemes: openapi3.SecuritySchemes{}},
+		},
 		schemas: map[string]string{},
 		schemes: map[string]string{},
 		tags:    map[string]string{},
@@ -125,10 +128,10 @@ func (m *merger) add(name string, doc *openapi3.T) error {
 		m.tags[tag.Name] = name
 	}
 	if doc.Components != nil {
-		if err := addNamed(m.out.Components.Schemas, doc.Components.Schemas, m.schemas, "schema", name, func(v openapi3.Schemas) { m.out.Components.Schemas = v }); err != nil {
+		if err := addNamed(m.out.Components.Schemas, doc.Components.Schemas, m.schemas, "schema", name); err != nil {
 			return err
 		}
-		if err := addNamed(m.out.Components.SecuritySchemes, doc.Components.SecuritySchemes, m.schemes, "security scheme", name, func(v openapi3.SecuritySchemes) { m.out.Components.SecuritySchemes = v }); err != nil {
+		if err := addNamed(m.out.Components.SecuritySchemes, doc.Components.SecuritySchemes, m.schemes, "security scheme", name); err != nil {
 			return err
 		}
 		if c := *doc.Components; len(c.Parameters)+len(c.Headers)+len(c.RequestBodies)+len(c.Responses)+len(c.Examples)+len(c.Links)+len(c.Callbacks) > 0 {
@@ -175,13 +178,9 @@ func (m *merger) addHeader(name string, doc *openapi3.T) error {
 	return sameJSON(header{m.out.OpenAPI, m.out.Info, m.out.Servers, m.out.Security}, h, "openapi, info, servers or security", m.headerFrom, name)
 }
 
-// addNamed adds every entry of src to dst, failing when a name is already
-// defined with different content.
-func addNamed[M ~map[string]V, V any](dst, src M, from map[string]string, kind, name string, set func(M)) error {
-	if dst == nil && len(src) > 0 {
-		dst = M{}
-		set(dst)
-	}
+// addNamed adds every entry of src to dst (made by MergeDocument, never nil),
+// failing when a name is already defined with different content.
+func addNamed[M ~map[string]V, V any](dst, src M, from map[string]string, kind, name string) error {
 	for _, key := range slices.Sorted(maps.Keys(src)) {
 		if prev, ok := dst[key]; ok {
 			if err := sameJSON(prev, src[key], kind+" "+key, from[key], name); err != nil {
