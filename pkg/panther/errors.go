@@ -169,8 +169,13 @@ func looksLikeHTML(h http.Header, body []byte) bool {
 	if strings.Contains(strings.ToLower(h.Get("Content-Type")), "html") {
 		return true
 	}
-	b := bytes.ToLower(bytes.TrimSpace(body[:min(len(body), 512)]))
-	return bytes.HasPrefix(b, []byte("<!doctype html")) || bytes.HasPrefix(b, []byte("<html"))
+	b := bytes.TrimSpace(body[:min(len(body), 512)])
+	return hasPrefixFold(b, "<!doctype html") || hasPrefixFold(b, "<html")
+}
+
+// hasPrefixFold is bytes.HasPrefix ignoring case, without copying b.
+func hasPrefixFold(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && strings.EqualFold(string(b[:len(prefix)]), prefix)
 }
 
 // htmlMessage explains an HTML answer. Below 500 it is almost always the
