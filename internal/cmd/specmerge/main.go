@@ -3,9 +3,10 @@
 //
 //	go run ./internal/cmd/specmerge -o openapi.yaml api
 //
-// Each argument is a document, or a directory whose *.json, *.yaml and *.yml
-// files are all documents. A new upstream page is added by dropping its
-// document into api/ and running go generate.
+// Each argument is a document, or a directory whose *.json files are all
+// documents: Panther publishes JSON, and the merged file's header and make
+// spec-verify name api/*.json. A new upstream page is added by dropping its
+// JSON document into api/ and running go generate.
 package main
 
 import (
@@ -38,13 +39,11 @@ func run(ctx context.Context, out string, inputs []string) error {
 			files = append(files, in)
 			continue
 		}
-		for _, pattern := range []string{"*.json", "*.yaml", "*.yml"} {
-			m, err := filepath.Glob(filepath.Join(in, pattern))
-			if err != nil {
-				return err
-			}
-			files = append(files, m...)
+		m, err := filepath.Glob(filepath.Join(in, "*.json"))
+		if err != nil {
+			return err
 		}
+		files = append(files, m...)
 	}
 	srcs, err := specmerge.ReadFiles(files)
 	if err != nil {
