@@ -402,21 +402,19 @@ func (c *Client) call(ctx context.Context, st *callState, send func(context.Cont
 	st.status = resp.StatusCode
 
 	success := resp.StatusCode >= 200 && resp.StatusCode <= 299
-	limit := c.cfg.maxBody // also enforced below, by limitTransport
+	limit := c.cfg.maxBody // which limitTransport enforces on the body already
 	if !success {
-		limit = min(maxErrorBody, c.cfg.maxBody)
+		limit = min(maxErrorBody, c.cfg.maxBody) // error bodies are cut shorter
 	}
-	body, truncated, rerr := readBody(resp.Body, resp.ContentLength, limit)
+	body, _, rerr := readBody(resp.Body, resp.ContentLength, limit)
 	if !success {
 		// A broken or oversized error body still yields the status.
 		return newAPIError(op, resp, body, c.base, time.Now(), c.cfg.token)
 	}
-	if truncated || errors.Is(rerr, ErrResponseTooLarge) {
-		declared := resp.ContentLength
-		if declared <= limit {
-			declared = -1
-		}
-		return &tooLargeError{limit: limit, declared: declared, where: fmt.Sprintf("%s %s: %d", op.method, op.path, resp.StatusCode)}
+	if tl := (*tooLargeError)(nil); errors.As(rerr, &tl) {
+		e := *tl // limitTransport's, naming the call
+		e.where = fmt.Sprintf("%s %s: %d", op.method, op.path, resp.StatusCode)
+		return &e
 	}
 	if rerr != nil {
 		return fmt.Errorf("panther: %s %s: %d: reading response body: %w", op.method, op.path, resp.StatusCode, c.cfg.token.scrub(rerr))
