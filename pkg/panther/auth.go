@@ -152,7 +152,8 @@ const maxIdleConnsPerHost = 32
 //	authTransport   adds X-API-Key (and a default User-Agent) for the API
 //	                origin, strips the key elsewhere
 //	retryTransport  resends after 429, 5xx and transport errors (retry.go)
-//	base            the caller's transport or http.DefaultTransport
+//	base            the caller's transport, or a shared clone of
+//	                http.DefaultTransport (defaultTransport)
 //
 // Raw() shares it.
 func newTransport(cfg *config, apiOrigin origin, base http.RoundTripper) http.RoundTripper {

@@ -149,13 +149,12 @@ func newClient(baseURL string, fromEnv bool, opts []Option) (*Client, error) {
 	}
 
 	hc := newHTTPClient(cfg, originOf(base))
-	gen, err := api.NewClient(base.String()+"/",
-		api.WithHTTPClient(scrubbingDoer{hc: hc, key: cfg.token}),
-	)
+	gen, err := api.NewClient(base.String(), api.WithHTTPClient(scrubbingDoer{hc: hc, key: cfg.token}))
 	if err != nil {
 		return nil, fmt.Errorf("panther: building generated client: %w", err)
 	}
-	c := &Client{cfg: cfg, base: base, hc: hc, gen: gen, raw: &api.ClientWithResponses{ClientInterface: gen}}
+	raw := *gen // Raw's own copy: a caller changing it must not change c.Users
+	c := &Client{cfg: cfg, base: base, hc: hc, gen: gen, raw: &api.ClientWithResponses{ClientInterface: &raw}}
 	c.Users = &UsersService{client: c}
 	return c, nil
 }
@@ -167,7 +166,8 @@ func newClient(baseURL string, fromEnv bool, opts []Option) (*Client, error) {
 // bodies are capped as [WithMaxResponseSize] says (a longer body makes the
 // call fail with an error matching [ErrResponseTooLarge]). Its responses are
 // not otherwise checked: undeclared statuses come back with a nil error and
-// nil JSON fields, so check StatusCode yourself.
+// nil JSON fields, so check StatusCode yourself. The returned client is c's
+// own copy: changing it (RequestEditors, say) does not change c's other calls.
 func (c *Client) Raw() *api.ClientWithResponses { return c.raw }
 
 // BaseURL returns the normalized base URL requests are sent to, without a
@@ -267,7 +267,8 @@ func WithAPIToken(token string) Option {
 
 // WithHTTPClient makes the Client send requests with a copy of hc, so its
 // Timeout, Jar and Transport (proxies, TLS settings) apply. hc itself is never
-// changed: the copy wraps hc's Transport (http.DefaultTransport when nil) with
+// changed: the copy wraps hc's Transport (when nil, a clone of
+// http.DefaultTransport made once, with more idle connections per host) with
 // the layers that add the API key and retry, and refuses redirects to another
 // origin before consulting hc.CheckRedirect.
 func WithHTTPClient(hc *http.Client) Option {

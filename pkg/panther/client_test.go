@@ -2,6 +2,7 @@ package panther_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
 
+	"github.com/pantherkit/panther-go/api"
 	"github.com/pantherkit/panther-go/pkg/panther"
 	"github.com/pantherkit/panther-go/pkg/panthertest"
 )
@@ -315,9 +317,35 @@ func TestRawUsesSameAuth(t *testing.T) {
 	}
 }
 
+// TestRawIsACopy: changing the client Raw returns (a request editor here)
+// does not change the wrapper's own calls.
+func TestRawIsACopy(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t, panthertest.WithUsers(1))
+	gen, ok := c.Raw().ClientInterface.(*api.Client)
+	if !ok {
+		t.Fatalf("Raw().ClientInterface is %T, want *api.Client", c.Raw().ClientInterface)
+	}
+	gen.RequestEditors = append(gen.RequestEditors, func(_ context.Context, r *http.Request) error {
+		r.Header.Set("X-Raw-Only", "1")
+		return nil
+	})
+	if _, err := c.Users.ListPage(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Raw().UserListWithResponse(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 2 || reqs[0].Header.Get("X-Raw-Only") != "" || reqs[1].Header.Get("X-Raw-Only") != "1" {
+		t.Errorf("X-Raw-Only on the wrapper's call %q and Raw's %q (of %d requests); want only on Raw's",
+			reqs[0].Header.Get("X-Raw-Only"), reqs[len(reqs)-1].Header.Get("X-Raw-Only"), len(reqs))
+	}
+}
+
 func TestDefaultHTTPClientWorks(t *testing.T) {
 	t.Parallel()
-	// No WithHTTPClient: the default client (http.DefaultTransport) is used.
+	// No WithHTTPClient: the default client (a clone of http.DefaultTransport) is used.
 	srv := panthertest.NewServer(panthertest.WithTB(t))
 	c := newClient(t, srv.URL, srv.Token)
 	if _, err := c.Users.ListPage(t.Context(), nil); err != nil {
