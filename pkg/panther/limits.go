@@ -132,8 +132,8 @@ func (b *cappedBody) Close() error { return b.rc.Close() }
 // sizeHint is the Content-Length (-1 when unknown): a body that announces its
 // size is read into one buffer of that size. Otherwise it is read in chunks
 // that grow to 1 MiB and are joined once at the end, so reading close to the
-// cap allocates about twice the cap; io.ReadAll's growing slice allocates
-// four or five times what it reads. When reading fails after more than
+// cap allocates about twice the cap; before Go 1.26 (this module allows
+// 1.25), io.ReadAll's growing slice allocates four or five times what it reads. When reading fails after more than
 // maxErrorBody bytes, the body is dropped rather than joined.
 func readBody(r io.Reader, sizeHint, limit int64) (body []byte, truncated bool, err error) {
 	const firstChunk, maxChunk = 16 << 10, 1 << 20

@@ -180,9 +180,10 @@ func (t *retryTransport) RoundTrip(req *http.Request) (resp *http.Response, err 
 	// with the path as sent (less the token, should the base URL hold it).
 	var path string
 	attempts := 0
-	if st != nil {
+	switch {
+	case st != nil:
 		path = st.op.path
-	} else {
+	case t.logger.Enabled(ctx, slog.LevelDebug):
 		path = t.key.redact(req.URL.Path)
 		start := time.Now()
 		defer func() { t.logRaw(ctx, req.Method, path, start, attempts, resp, err) }()
