@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"time"
 
@@ -46,15 +47,8 @@ type Server struct {
 	log  []*Request
 	errs []error
 
-	// Set only when the Server listens itself.
-	httpSrv   *http.Server
-	transport *http.Transport
-	client    *http.Client
-	serveDone chan struct{}
-	inflight  sync.WaitGroup
-	closeMu   sync.Mutex // guards closed against inflight.Add
-	closed    bool
-	closeOnce sync.Once
+	ts     *httptest.Server
+	client *http.Client // Close closes its idle connections
 }
 
 // NewServer starts a fake listening on 127.0.0.1 on a free port (or the
@@ -80,24 +74,24 @@ func Start(opts ...Option) (*Server, error) {
 		s.cancel()
 		return nil, fmt.Errorf("panthertest: listen on %s: %w", s.cfg.addr, err)
 	}
-	s.URL = "http://" + ln.Addr().String() + s.cfg.prefix
-	s.transport = &http.Transport{
+	s.client = &http.Client{Transport: &http.Transport{
 		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
 		MaxIdleConns:        100,
 		MaxIdleConnsPerHost: 100,
 		IdleConnTimeout:     30 * time.Second,
+	}}
+	// A literal rather than NewUnstartedServer, which would bind a listener
+	// of its own only for it to be replaced by ln (WithAddr).
+	s.ts = &httptest.Server{
+		Listener: ln,
+		Config: &http.Server{
+			Handler:           http.HandlerFunc(s.serve),
+			ReadHeaderTimeout: 10 * time.Second,
+			BaseContext:       func(net.Listener) context.Context { return s.ctx },
+		},
 	}
-	s.client = &http.Client{Transport: s.transport}
-	s.httpSrv = &http.Server{
-		Handler:           http.HandlerFunc(s.serveTracked),
-		ReadHeaderTimeout: 10 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return s.ctx },
-	}
-	s.serveDone = make(chan struct{})
-	go func() {
-		defer close(s.serveDone)
-		_ = s.httpSrv.Serve(ln) // returns ErrServerClosed after Close
-	}()
+	s.ts.Start()
+	s.URL = s.ts.URL + s.cfg.prefix
 	if s.cfg.tb != nil {
 		s.cfg.tb.Cleanup(s.Close)
 	}
@@ -137,38 +131,16 @@ func newServer(opts []Option) (*Server, error) {
 	return s, nil
 }
 
-// serveTracked counts requests on the Server's own listener so Close can
-// wait for them.
-func (s *Server) serveTracked(w http.ResponseWriter, r *http.Request) {
-	s.closeMu.Lock()
-	if s.closed {
-		s.closeMu.Unlock()
-		panic(http.ErrAbortHandler)
-	}
-	s.inflight.Add(1)
-	s.closeMu.Unlock()
-	defer s.inflight.Done()
-	s.serve(w, r)
-}
-
 // Close stops the server: it cancels pending latency and slow bodies, closes
 // the listener and every connection, waits for handlers to return and closes
 // the idle connections of [Server.Client]. It is safe to call more than once.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() {
-		s.closeMu.Lock()
-		s.closed = true
-		s.closeMu.Unlock()
-		s.cancel()
-		if s.httpSrv != nil {
-			_ = s.httpSrv.Close()
-			<-s.serveDone
-		}
-		s.inflight.Wait()
-		if s.transport != nil {
-			s.transport.CloseIdleConnections()
-		}
-	})
+	s.cancel()
+	// Before ts.Close, which waits for active connections: a huge body
+	// written to a client that stopped reading would otherwise block it.
+	s.ts.CloseClientConnections()
+	s.ts.Close()
+	s.client.CloseIdleConnections()
 }
 
 // Client returns an HTTP client for the server, like httptest.Server.Client;
