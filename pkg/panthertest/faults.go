@@ -43,8 +43,9 @@ const (
 	FaultHugeBody
 	// FaultEndlessCursor makes user#list answer a valid page whose next
 	// cursor is the request's own cursor (or, on a first page, a cursor that
-	// restarts the listing), so a client that trusts next never stops. Only
-	// user#list requests match it. Use a negative Count for "forever".
+	// restarts the listing), so a client that trusts next never stops. It
+	// applies to user#list only: Inject sets an empty Op to "user#list". Use
+	// a negative Count for "forever".
 	FaultEndlessCursor
 )
 
@@ -67,7 +68,8 @@ func (k FaultKind) String() string {
 // validated, so 401/403/404/405 answers never consume one.
 type Fault struct {
 	Kind FaultKind
-	// Op is the operationId to match ("user#list", ...); "" matches any.
+	// Op is the operationId to match ("user#list", ...); "" matches any,
+	// except for FaultEndlessCursor, which only user#list can match.
 	Op string
 	// Count is how many matching requests the fault applies to: 0 means 1,
 	// a negative Count means every matching request from now on.
@@ -96,10 +98,17 @@ const (
 
 // Inject queues f. A request consumes one use of the first queued fault
 // that matches its operation; a fault is dropped once used up. Inject panics
-// on an unknown Kind or Op, which would otherwise never match.
+// on a fault that would never match: an unknown Kind or Op, or a
+// FaultEndlessCursor for an operation other than user#list.
 func (s *Server) Inject(f Fault) {
 	if _, ok := faultNames[f.Kind]; !ok {
 		panic(fmt.Sprintf("panthertest: Inject: unknown fault kind %v", f.Kind))
+	}
+	if f.Kind == FaultEndlessCursor {
+		if f.Op != "" && f.Op != opList {
+			panic(fmt.Sprintf("panthertest: Inject: FaultEndlessCursor applies only to %q, not %q", opList, f.Op))
+		}
+		f.Op = opList
 	}
 	if f.Op != "" && !s.spec.hasOp(f.Op) {
 		panic(fmt.Sprintf("panthertest: Inject: unknown operation %q", f.Op))
@@ -137,9 +146,6 @@ func (s *Server) takeFault(op string) (Fault, bool) {
 	defer s.fmu.Unlock()
 	for i, q := range s.faults {
 		if q.f.Op != "" && q.f.Op != op {
-			continue
-		}
-		if q.f.Kind == FaultEndlessCursor && op != opList {
 			continue
 		}
 		if q.left > 0 {

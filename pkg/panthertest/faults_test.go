@@ -104,10 +104,14 @@ func TestFaultForever(t *testing.T) {
 	}
 }
 
-func TestInjectPanicsOnUnknownOp(t *testing.T) {
+func TestInjectPanicsOnFaultsThatNeverMatch(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
-	for _, f := range []panthertest.Fault{{Kind: panthertest.FaultStatus, Op: "UserList"}, {Kind: 0}} {
+	for _, f := range []panthertest.Fault{
+		{Kind: panthertest.FaultStatus, Op: "UserList"},
+		{Kind: 0},
+		{Kind: panthertest.FaultEndlessCursor, Op: "user#get"}, // only a list has a cursor
+	} {
 		func() {
 			defer func() {
 				if recover() == nil {
