@@ -372,14 +372,24 @@ func isNotFound(err error) bool {
 	return errors.As(err, &nf)
 }
 
-// update is user#update (a full replace) under the lock.
-func (st *store) update(id string, m api.UserAPIModifyUser) (api.UserAPIUser, error) {
+// lookup finds the user with id: an invalid id is a 400, a missing user a
+// 404 (notFoundError).
+func (st *store) lookup(id string) (*userRec, error) {
 	if !validID(id) {
-		return api.UserAPIUser{}, fmt.Errorf("invalid user id %q", id)
+		return nil, fmt.Errorf("invalid user id %q", id)
 	}
 	rec := st.byID[id]
 	if rec == nil {
-		return api.UserAPIUser{}, notFound(id)
+		return nil, notFound(id)
+	}
+	return rec, nil
+}
+
+// update is user#update (a full replace) under the lock.
+func (st *store) update(id string, m api.UserAPIModifyUser) (api.UserAPIUser, error) {
+	rec, err := st.lookup(id)
+	if err != nil {
+		return api.UserAPIUser{}, err
 	}
 	if err := checkModify(&m); err != nil {
 		return api.UserAPIUser{}, err
@@ -398,23 +408,17 @@ func (st *store) update(id string, m api.UserAPIModifyUser) (api.UserAPIUser, er
 }
 
 func (st *store) get(id string) (api.UserAPIUser, error) {
-	if !validID(id) {
-		return api.UserAPIUser{}, fmt.Errorf("invalid user id %q", id)
-	}
-	rec := st.byID[id]
-	if rec == nil {
-		return api.UserAPIUser{}, notFound(id)
+	rec, err := st.lookup(id)
+	if err != nil {
+		return api.UserAPIUser{}, err
 	}
 	return cloneUser(rec.user), nil
 }
 
 func (st *store) remove(id string) error {
-	if !validID(id) {
-		return fmt.Errorf("invalid user id %q", id)
-	}
-	rec := st.byID[id]
-	if rec == nil {
-		return notFound(id)
+	rec, err := st.lookup(id)
+	if err != nil {
+		return err
 	}
 	delete(st.byID, id)
 	delete(st.byEmail, strings.ToLower(rec.user.Email))
