@@ -110,7 +110,7 @@ func (s *Server) Inject(f Fault) {
 		}
 		f.Op = opList
 	}
-	if f.Op != "" && !s.spec.hasOp(f.Op) {
+	if _, ok := s.spec.ops[f.Op]; f.Op != "" && !ok {
 		panic(fmt.Sprintf("panthertest: Inject: unknown operation %q", f.Op))
 	}
 	left := f.Count
@@ -127,17 +127,6 @@ func (s *Server) ClearFaults() {
 	s.fmu.Lock()
 	s.faults = nil
 	s.fmu.Unlock()
-}
-
-func (sp *spec) hasOp(id string) bool {
-	for _, pr := range sp.routes {
-		for _, op := range pr.ops {
-			if op.id == id {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // takeFault consumes one use of the first fault matching op.

@@ -30,7 +30,6 @@ type Server struct {
 	cfg     config
 	spec    *spec
 	api     http.Handler // generated routes
-	handler http.Handler // the whole fake
 	limiter *rateLimiter
 
 	ctx    context.Context // canceled by Close: ends waits and slow bodies
@@ -85,7 +84,7 @@ func Start(opts ...Option) (*Server, error) {
 	s.ts = &httptest.Server{
 		Listener: ln,
 		Config: &http.Server{
-			Handler:           http.HandlerFunc(s.serve),
+			Handler:           s.Handler(),
 			ReadHeaderTimeout: 10 * time.Second,
 			BaseContext:       func(net.Listener) context.Context { return s.ctx },
 		},
@@ -122,7 +121,6 @@ func newServer(opts []Option) (*Server, error) {
 		s.limiter = newRateLimiter(cfg.rps)
 	}
 	s.api = newAPIHandler(s)
-	s.handler = http.HandlerFunc(s.serve)
 	s.Token = s.NewToken(PermUserRead, PermUserModify)
 	s.ReadOnlyToken = s.NewToken(PermUserRead)
 	if cfg.users > 0 {
@@ -153,7 +151,7 @@ func (s *Server) Client() *http.Client {
 // request log) as an http.Handler, for mounting in another server. It serves
 // paths under the prefix given with WithPathPrefix.
 func (s *Server) Handler() http.Handler {
-	return s.handler
+	return http.HandlerFunc(s.serve)
 }
 
 // AddUser seeds one user and returns it as stored. A nil Id gets a random

@@ -33,11 +33,11 @@ type pathRoute struct {
 	allow    string // for 405 answers
 }
 
-// spec is the loaded document and its routing table; it is read-only once
+// spec is the routing table derived from the document; it is read-only once
 // built and shared by every Server in the process.
 type spec struct {
-	doc    *openapi3.T
 	routes []*pathRoute
+	ops    map[string]*operation // by operationId
 }
 
 var loadSpec = sync.OnceValues(func() (*spec, error) {
@@ -53,7 +53,7 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 	// routes by itself and never asks kin-openapi to match servers.
 	doc.Servers = nil
 
-	sp := &spec{doc: doc}
+	sp := &spec{ops: map[string]*operation{}}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
 		pr := &pathRoute{
@@ -66,13 +66,15 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 			if method == http.MethodGet {
 				perm = PermUserRead
 			}
-			pr.ops[method] = &operation{
+			o := &operation{
 				id:   op.OperationID,
 				perm: perm,
 				route: &routers.Route{
 					Spec: doc, Path: path, PathItem: item, Method: method, Operation: op,
 				},
 			}
+			pr.ops[method] = o
+			sp.ops[o.id] = o
 			methods = append(methods, method)
 		}
 		slices.Sort(methods)

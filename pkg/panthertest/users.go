@@ -219,8 +219,7 @@ type listQuery struct {
 	contains    string // lower-cased
 	ids         map[string]bool
 	deactivated bool
-	status      string
-	hasStatus   bool
+	status      string // "" matches any
 }
 
 // cursorPrefix versions the opaque cursor format.
@@ -276,7 +275,6 @@ func parseList(p api.UserListParams) (listQuery, error) {
 	}
 	q.deactivated = deref(p.IncludeDeactivated)
 	q.status = deref(p.Status)
-	q.hasStatus = q.status != ""
 	return q, nil
 }
 
@@ -294,7 +292,7 @@ func (q *listQuery) match(u *api.UserAPIUser) bool {
 	if q.ids != nil && !q.ids[deref(u.Id)] {
 		return false
 	}
-	if q.hasStatus && deref(u.Status) != q.status {
+	if q.status != "" && deref(u.Status) != q.status {
 		return false
 	}
 	if q.contains != "" &&
