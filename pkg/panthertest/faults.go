@@ -4,9 +4,9 @@ package panthertest
 // fault is written.
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -170,9 +170,7 @@ func (s *Server) writeSlow(ctx context.Context, w http.ResponseWriter, rec *http
 	}
 	delay = min(delay, maxSlowDelay)
 	body := rec.Body.Bytes()
-	maps.Copy(w.Header(), rec.Header())
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(rec.Code)
+	writeHead(w, rec)
 	rc := http.NewResponseController(w)
 	size := (len(body) + slowChunks - 1) / slowChunks
 	for len(body) > 0 {
@@ -227,10 +225,7 @@ func (s *Server) writeHuge(ctx context.Context, w http.ResponseWriter, size int6
 		return
 	}
 	pad := size - int64(len(head)+len(tail))
-	buf := make([]byte, 32<<10)
-	for i := range buf {
-		buf[i] = 'x'
-	}
+	buf := bytes.Repeat([]byte{'x'}, 32<<10)
 	for pad > 0 {
 		if ctx.Err() != nil || s.ctx.Err() != nil {
 			return

@@ -48,12 +48,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	send := func(rec *httptest.ResponseRecorder) {
 		awaitReady()
-		maps.Copy(w.Header(), rec.Header())
-		if n := rec.Body.Len(); n > 0 {
-			// As API gateways do: one write, no chunked encoding.
-			w.Header().Set("Content-Length", strconv.Itoa(n))
-		}
-		w.WriteHeader(rec.Code)
+		writeHead(w, rec)
 		_, _ = w.Write(rec.Body.Bytes())
 		status = rec.Code
 	}
@@ -214,6 +209,16 @@ func strictBody(body []byte) error {
 	return nil
 }
 
+// writeHead sends rec's status and headers, with its body's length: as API
+// gateways do, no chunked encoding.
+func writeHead(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	maps.Copy(w.Header(), rec.Header())
+	if n := rec.Body.Len(); n > 0 {
+		w.Header().Set("Content-Length", strconv.Itoa(n))
+	}
+	w.WriteHeader(rec.Code)
+}
+
 var requestOptions = &openapi3filter.Options{
 	// Auth was checked before; kin-openapi only needs to be told so.
 	AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
@@ -222,6 +227,8 @@ var requestOptions = &openapi3filter.Options{
 	// GET and DELETE take no body; a client sending one is confused.
 	RejectWhenRequestBodyNotSpecified: true,
 }
+
+var responseOptions = &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}
 
 // describe turns a kin-openapi error into a one-line message naming the
 // parameter or field and the rule it broke.
@@ -290,7 +297,7 @@ func (s *Server) validateResponse(r *http.Request, op *operation, params map[str
 		Status:  rec.Code,
 		Header:  rec.Header(),
 		Body:    io.NopCloser(bytes.NewReader(rec.Body.Bytes())),
-		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+		Options: responseOptions,
 	})
 }
 

@@ -103,29 +103,26 @@ func (sp *spec) match(method, escapedPath string) (*operation, map[string]string
 			return nil, nil, &routeError{status: http.StatusNotFound}
 		}
 	}
+routes:
 	for _, pr := range sp.routes {
 		if len(pr.segments) != len(segs) {
 			continue
 		}
-		params := map[string]string{}
-		ok := true
 		for i, tmpl := range pr.segments {
-			if strings.HasPrefix(tmpl, "{") && strings.HasSuffix(tmpl, "}") {
-				v, err := url.PathUnescape(segs[i])
-				if err != nil {
-					ok = false
-					break
-				}
-				params[tmpl[1:len(tmpl)-1]] = v
-				continue
-			}
-			if segs[i] != tmpl {
-				ok = false
-				break
+			if _, isParam := paramName(tmpl); !isParam && segs[i] != tmpl {
+				continue routes
 			}
 		}
-		if !ok {
-			continue
+		// Only a route whose fixed segments match gets a params map.
+		params := map[string]string{}
+		for i, tmpl := range pr.segments {
+			if name, isParam := paramName(tmpl); isParam {
+				v, err := url.PathUnescape(segs[i])
+				if err != nil {
+					continue routes
+				}
+				params[name] = v
+			}
 		}
 		op := pr.ops[method]
 		if op == nil {
@@ -134,4 +131,12 @@ func (sp *spec) match(method, escapedPath string) (*operation, map[string]string
 		return op, params, nil
 	}
 	return nil, nil, &routeError{status: http.StatusNotFound}
+}
+
+// paramName returns the name of a "{name}" path template segment.
+func paramName(tmpl string) (string, bool) {
+	if strings.HasPrefix(tmpl, "{") && strings.HasSuffix(tmpl, "}") {
+		return tmpl[1 : len(tmpl)-1], true
+	}
+	return "", false
 }
