@@ -1,8 +1,9 @@
 package panthertest
 
 // This file implements the generated strict server interface: the five
-// operations, on top of the state in users.go. Everything around them (auth,
-// validation, faults) is in serve.go.
+// operations, on top of the state in users.go. The request pipeline around
+// them (validation, latency) is in serve.go, auth in auth.go and fault
+// injection in faults.go.
 
 import (
 	"context"

@@ -27,10 +27,9 @@ type Server struct {
 	// ReadOnlyToken is an API key with "Read User Info" only.
 	ReadOnlyToken string
 
-	cfg     config
-	spec    *spec
-	api     http.Handler // generated routes
-	limiter *rateLimiter
+	cfg  config
+	spec *spec
+	api  http.Handler // generated routes
 
 	ctx    context.Context // canceled by Close: ends waits and slow bodies
 	cancel context.CancelFunc
@@ -39,8 +38,9 @@ type Server struct {
 	store  *store
 	tokens map[string]map[Permission]bool
 
-	fmu    sync.Mutex // guards faults
-	faults []*queuedFault
+	fmu     sync.Mutex // guards faults and limiter
+	faults  []*queuedFault
+	limiter *rateLimiter // nil without WithRateLimit
 
 	lmu  sync.Mutex // guards log and errs
 	log  []*Request
