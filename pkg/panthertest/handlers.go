@@ -1,7 +1,9 @@
 package panthertest
 
 // This file implements the generated strict server interface: the five
-// operations, on top of the state in users.go. The request pipeline around
+// users operations, on top of the state in users.go. Any other operation in
+// the spec (a page Panther added) is answered 501 by the embedded generated
+// base, after the request was validated like any other. The request pipeline around
 // them (validation, latency) is in serve.go, auth in auth.go and fault
 // injection in faults.go.
 
@@ -15,7 +17,12 @@ import (
 
 // handlers is the fake's implementation of the generated interface; the
 // assertion below is what keeps the fake from drifting from openapi.yaml.
-type handlers struct{ s *Server }
+// Its own methods win over the embedded base's, so the users operations are
+// checked against the generated types at compile time.
+type handlers struct {
+	api.StrictUnimplemented
+	s *Server
+}
 
 var _ api.StrictServerInterface = handlers{}
 
@@ -116,7 +123,7 @@ func newAPIHandler(s *Server) http.Handler {
 	internal := func(w http.ResponseWriter, _ *http.Request, err error) {
 		_ = writeJSON(w, http.StatusInternalServerError, messageBody{Message: "panthertest: " + err.Error()})
 	}
-	strict := api.NewStrictHandlerWithOptions(handlers{s}, nil, api.StrictHTTPServerOptions{
+	strict := api.NewStrictHandlerWithOptions(handlers{s: s}, nil, api.StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  badRequest,
 		ResponseErrorHandlerFunc: internal,
 	})

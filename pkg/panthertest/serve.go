@@ -17,14 +17,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
-
-	"github.com/pantherkit/panther-go/api"
 )
 
 // maxRequestBody bounds what the fake reads (and logs) of a request body.
@@ -181,8 +180,8 @@ func (s *Server) runAPI(ctx context.Context, r *http.Request, path string, body 
 			return s.checked(r, op, params, jsonRecorder(http.StatusBadRequest, messageBody{Message: describe(err)}))
 		}
 	}
-	if op.route.Operation.RequestBody != nil {
-		if err := strictBody(body); err != nil {
+	if op.body != nil {
+		if err := strictBody(body, op.body); err != nil {
 			return s.checked(r, op, params, jsonRecorder(http.StatusBadRequest, messageBody{Message: "request body: " + err.Error()}))
 		}
 	}
@@ -193,18 +192,55 @@ func (s *Server) runAPI(ctx context.Context, r *http.Request, path string, body 
 	return s.checked(r, op, params, rec)
 }
 
-// strictBody rejects fields the spec does not declare (e.g. "enabled",
-// which the API cannot set): Panther may ignore them silently, but a client
-// that sends them has a bug the fake should show.
-func strictBody(body []byte) error {
+// strictBody rejects members the schema does not declare, at any depth (e.g.
+// "enabled", which the API cannot set): Panther may ignore them silently,
+// but a client that sends them has a bug the fake should show. A schema
+// that allows additional properties allows them.
+func strictBody(body []byte, schema *openapi3.Schema) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	var m api.UserAPIModifyUser
-	if err := dec.Decode(&m); err != nil {
+	var v any
+	if err := dec.Decode(&v); err != nil {
 		return err
 	}
 	if dec.More() {
 		return errors.New("more than one JSON value")
+	}
+	return undeclared(v, schema, "")
+}
+
+// undeclared finds the first member of v (in sorted order, for a stable
+// message) that schema does not declare; in names the enclosing member.
+func undeclared(v any, schema *openapi3.Schema, in string) error {
+	if schema == nil {
+		return nil
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		ap := schema.AdditionalProperties
+		if ap.Schema != nil || (ap.Has != nil && *ap.Has) {
+			return nil
+		}
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			p := schema.Properties[k]
+			if p == nil {
+				if in != "" {
+					return fmt.Errorf("unknown field %q in %q", k, in)
+				}
+				return fmt.Errorf("unknown field %q", k)
+			}
+			if err := undeclared(v[k], p.Value, strings.TrimPrefix(in+"."+k, ".")); err != nil {
+				return err
+			}
+		}
+	case []any:
+		if schema.Items == nil {
+			return nil
+		}
+		for _, e := range v {
+			if err := undeclared(e, schema.Items.Value, in+"[]"); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

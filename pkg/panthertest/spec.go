@@ -24,6 +24,7 @@ type operation struct {
 	id    string // operationId, e.g. "user#list"
 	perm  Permission
 	route *routers.Route
+	body  *openapi3.Schema // the JSON request body's, if it takes one
 }
 
 // pathRoute is one spec path with the operations declared on it.
@@ -72,6 +73,11 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 				route: &routers.Route{
 					Spec: doc, Path: path, PathItem: item, Method: method, Operation: op,
 				},
+			}
+			if rb := op.RequestBody; rb != nil && rb.Value != nil {
+				if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+					o.body = mt.Schema.Value
+				}
 			}
 			pr.ops[method] = o
 			sp.ops[o.id] = o

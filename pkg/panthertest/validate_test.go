@@ -45,7 +45,7 @@ func TestInvalidRequests(t *testing.T) {
 		{name: "DELETE on collection", req: call{method: "DELETE", path: "/users"}, wantStatus: 405, wantAllow: "GET, POST"},
 		{name: "OPTIONS", req: call{method: "OPTIONS", path: "/users"}, wantStatus: 405, wantAllow: "GET, POST"},
 		{name: "made-up method", req: call{method: "FROB", path: "/users"}, wantStatus: 405, wantAllow: "GET, POST"},
-		{name: "unknown route", req: call{method: "GET", path: "/roles"}, wantStatus: 404, wantMsg: "no route"},
+		{name: "unknown route", req: call{method: "GET", path: "/no-such-resource"}, wantStatus: 404, wantMsg: "no route"},
 		{name: "graphql path", req: call{method: "GET", path: "/public/graphql"}, wantStatus: 404, wantMsg: "no route"},
 		{name: "trailing slash", req: call{method: "GET", path: "/users/"}, wantStatus: 404, wantMsg: "no route"},
 		{name: "too deep", req: call{method: "GET", path: "/users/a/b"}, wantStatus: 404, wantMsg: "no route"},
