@@ -149,9 +149,11 @@ func runBulk(ctx context.Context, n int, opts *BulkOptions, id func(int) string,
 	return results
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
+// deref returns *p, or the zero value for nil.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
 	}
-	return *s
+	return *p
 }

@@ -427,22 +427,14 @@ func (c *Client) call(ctx context.Context, st *callState, send func(context.Cont
 	if out == nil {
 		return nil
 	}
-	if d, ok := out.(bodyDecoder); ok {
-		err = d.decodeBody(body)
-	} else {
-		err = json.Unmarshal(body, out)
-	}
-	if err != nil {
+	if err := json.Unmarshal(body, out); err != nil {
+		if errors.Is(err, ErrPageTooLarge) || errors.Is(err, ErrCursorTooLarge) {
+			return err // a page refused on purpose, not broken JSON
+		}
 		return &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
 			Message: "response is not the expected JSON: " + cleanMessage(c.cfg.token.redact(err.Error()))}
 	}
 	return nil
-}
-
-// bodyDecoder is an out value for [Client.call] that decodes a response body
-// its own way instead of through json.Unmarshal.
-type bodyDecoder interface {
-	decodeBody(body []byte) error
 }
 
 // logCall logs one call at debug level: never headers, bodies or query values.

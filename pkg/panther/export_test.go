@@ -10,7 +10,6 @@ var (
 	ParseRetryAfter = parseRetryAfter
 	IsLoopback      = isLoopback
 	CleanMessage    = cleanMessage
-	LeadingNext     = leadingNext
 )
 
 // SameOrigin reports whether the key bound to base would be sent to target.

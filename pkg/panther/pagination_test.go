@@ -3,10 +3,14 @@ package panther_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"runtime"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -349,5 +353,121 @@ func TestListFollowsNextPastEmptyPages(t *testing.T) {
 	}
 	if p, err := c.Users.ListPage(t.Context(), &panther.ListUsersOptions{Cursor: "c2"}); err != nil || p.Users == nil || len(p.Users) != 0 {
 		t.Errorf("ListPage(c2) = %+v, %v; want an empty, non-nil page", p, err)
+	}
+}
+
+// hostileLister serves GET /users with pages made by page(n) for the n-th
+// request (from 0), and counts the requests.
+func hostileLister(t *testing.T, page func(n int) string) (*panther.Client, *atomic.Int64) {
+	t.Helper()
+	var n atomic.Int64
+	ts := httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := page(int(n.Add(1) - 1))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+	}))
+	return newClient(t, ts.URL, testToken, panther.WithHTTPClient(ts.Client())), &n
+}
+
+// TestListGuards: a server that never ends a listing, or sends pages and
+// cursors no Panther sends, is stopped with a documented error after a
+// bounded number of requests, whichever way the listing is walked.
+func TestListGuards(t *testing.T) {
+	t.Parallel()
+	huge := strings.Repeat("c", panther.MaxCursorLength+1)
+	tests := []struct {
+		name         string
+		page         func(n int) string
+		opts         panther.ListUsersOptions
+		wantErr      error
+		wantRequests int64
+		wantUsers    int
+	}{
+		{name: "empty pages with a fresh next forever", page: func(n int) string {
+			return fmt.Sprintf(`{"next":"c%d","results":[]}`, n)
+		}, wantErr: panther.ErrTooManyPages, wantRequests: panther.MaxEmptyPages},
+		{name: "empty pages with prefetch", opts: panther.ListUsersOptions{Prefetch: true}, page: func(n int) string {
+			return fmt.Sprintf(`{"next":"c%d","results":[]}`, n)
+		}, wantErr: panther.ErrTooManyPages, wantRequests: panther.MaxEmptyPages},
+		{name: "a user per page forever stops at MaxPages", opts: panther.ListUsersOptions{MaxPages: 7}, page: func(n int) string {
+			return fmt.Sprintf(`{"next":"c%d","results":[%s]}`, n, userJSON)
+		}, wantErr: panther.ErrTooManyPages, wantRequests: 7, wantUsers: 7},
+		{name: "a next over MaxCursorLength", page: func(n int) string {
+			return `{"next":"` + huge + `","results":[` + userJSON + `]}`
+		}, wantErr: panther.ErrCursorTooLarge, wantRequests: 1},
+		{name: "a next at MaxCursorLength is followed", page: func(n int) string {
+			if n == 1 {
+				return `{"results":[` + userJSON + `]}`
+			}
+			return `{"next":"` + huge[1:] + `","results":[` + userJSON + `]}`
+		}, wantRequests: 2, wantUsers: 2},
+		{name: "more users than the page size asked for", opts: panther.ListUsersOptions{PageSize: 2}, page: func(int) string {
+			return `{"results":[` + userJSON + `,` + userJSON + `,` + userJSON + `]}`
+		}, wantErr: panther.ErrPageTooLarge, wantRequests: 1},
+		{name: "more users than the server default", page: func(int) string {
+			return `{"results":[` + strings.Repeat(userJSON+",", panther.MaxPageSize) + userJSON + `]}`
+		}, wantErr: panther.ErrPageTooLarge, wantRequests: 1},
+		{name: "exactly the page size", opts: panther.ListUsersOptions{PageSize: 2}, page: func(int) string {
+			return `{"results":[` + userJSON + `,` + userJSON + `]}`
+		}, wantRequests: 1, wantUsers: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, n := hostileLister(t, tt.page)
+			got, err := collect(c.Users.List(t.Context(), &tt.opts))
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
+				t.Errorf("List() error = %v, want %v", err, tt.wantErr)
+			}
+			if n.Load() != tt.wantRequests || len(got) != tt.wantUsers {
+				t.Errorf("List() sent %d requests and got %d users, want %d and %d", n.Load(), len(got), tt.wantRequests, tt.wantUsers)
+			}
+		})
+	}
+}
+
+// TestGetManyStopsOnAnEndlessListing: GetMany walks with the same guards, so
+// a server that answers every batch with empty pages forever costs a bounded
+// number of requests.
+func TestGetManyStopsOnAnEndlessListing(t *testing.T) {
+	t.Parallel()
+	c, n := hostileLister(t, func(n int) string { return fmt.Sprintf(`{"next":"c%d","results":[]}`, n) })
+	_, err := c.Users.GetMany(t.Context(), []string{"a", "b"})
+	if !errors.Is(err, panther.ErrTooManyPages) || n.Load() != panther.MaxEmptyPages {
+		t.Errorf("GetMany() = %v after %d requests, want ErrTooManyPages after %d", err, n.Load(), panther.MaxEmptyPages)
+	}
+}
+
+// TestHugePageIsRefusedWhileDecoding: 16 MiB of "{}" users is refused after
+// the 61st, so the heap grows by about the body, not by millions of users
+// (1.9 GB before the check).
+func TestHugePageIsRefusedWhileDecoding(t *testing.T) {
+	t.Parallel()
+	body := `{"results":[{}` + strings.Repeat(",{}", (panther.DefaultMaxResponseSize-64)/3) + `]}`
+	ts := httptestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+	}))
+	c := newClient(t, ts.URL, testToken, panther.WithHTTPClient(ts.Client()))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := c.Users.ListPage(t.Context(), nil)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, panther.ErrPageTooLarge) {
+		t.Fatalf("ListPage() error = %v, want ErrPageTooLarge", err)
+	}
+	// Other parallel tests allocate too; the unguarded decode took 100x this.
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 8*uint64(len(body)) {
+		t.Errorf("decoding allocated %d MiB for a %d MiB body", grew>>20, len(body)>>20)
+	}
+}
+
+func TestListRejectsNegativeMaxPages(t *testing.T) {
+	t.Parallel()
+	c := newClient(t, "http://127.0.0.1:1", testToken)
+	_, err := collect(c.Users.List(t.Context(), &panther.ListUsersOptions{MaxPages: -1}))
+	var ie *panther.InputError
+	if !errors.As(err, &ie) || ie.Field != "maxPages" {
+		t.Errorf("List(MaxPages: -1) error = %v, want an InputError for maxPages", err)
 	}
 }

@@ -241,15 +241,15 @@ func (s *UsersService) GetByEmail(ctx context.Context, email string) (*User, err
 		return nil, invalid("email", "must not be empty")
 	}
 	includeDeactivated := true
-	page, err := s.listPage(ctx, api.UserListParams{Email: &email, IncludeDeactivated: &includeDeactivated}, nil)
+	page, err := s.lister(api.UserListParams{Email: &email, IncludeDeactivated: &includeDeactivated}).page(ctx, "")
 	if err != nil {
 		return nil, err
 	}
 	// The server promises an exact match; check anyway, so that a gateway
 	// that drops the filter cannot make us return someone else.
-	for i := range page.Users {
-		if strings.EqualFold(page.Users[i].Email, email) {
-			return &page.Users[i], nil
+	for i := range page.items {
+		if strings.EqualFold(page.items[i].Email, email) {
+			return &page.items[i], nil
 		}
 	}
 	return nil, errNoUserWithEmail
@@ -323,11 +323,11 @@ func (s *UsersService) getBatch(ctx context.Context, ids []string, found map[str
 	}
 	includeDeactivated, limit := true, int64(MaxPageSize)
 	params := api.UserListParams{Id: &ids, IncludeDeactivated: &includeDeactivated, Limit: &limit}
-	for page, err := range s.walk(ctx, params, false) {
+	for page, err := range s.lister(params).pages(ctx, "", walkOptions{}) {
 		if err != nil {
 			return err
 		}
-		for _, u := range page.Users {
+		for _, u := range page.items {
 			if u.Id == nil {
 				continue
 			}

@@ -91,6 +91,9 @@ func checkListOptions(o *ListUsersOptions) error {
 	if o.PageSize < 0 || o.PageSize > MaxPageSize {
 		return invalid("pageSize", "must be between 1 and "+strconv.Itoa(MaxPageSize)+" (0 for the server default), got "+strconv.Itoa(o.PageSize))
 	}
+	if o.MaxPages < 0 {
+		return invalid("maxPages", "must not be negative (0 for the default, "+strconv.Itoa(DefaultMaxPages)+"), got "+strconv.Itoa(o.MaxPages))
+	}
 	for i, id := range o.IDs {
 		if id == "" {
 			return invalid("ids["+strconv.Itoa(i)+"]", "must not be empty")
