@@ -1,17 +1,15 @@
 package panthertest
 
 // This file holds the fake's user and role state and the semantics of the
-// five operations on it (uniqueness, ids, filters, pagination). The HTTP side
-// is in handlers.go.
+// operations on it (uniqueness, ids, roles); listing (filters, cursors, page
+// size) is in list.go, the HTTP side in handlers.go.
 
 import (
 	"cmp"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -35,10 +33,6 @@ const (
 	RoleIDAnalyst         = "3c5b9f0e-2a41-4d6b-9a8e-0a1d2c3b4e02"
 	RoleIDAnalystReadOnly = "3c5b9f0e-2a41-4d6b-9a8e-0a1d2c3b4e03"
 )
-
-// MaxLimit is the largest page size the list operation accepts, and its
-// default.
-const MaxLimit = 60
 
 // DefaultRoles returns Panther's default roles, Admin, Analyst and
 // AnalystReadOnly, with the fixed ids RoleIDAdmin, RoleIDAnalyst and
@@ -209,128 +203,6 @@ func (st *store) seed(n int, now time.Time) []api.UserAPIUser {
 		}))
 	}
 	return out
-}
-
-// listQuery is a list request after parsing.
-type listQuery struct {
-	after       uint64 // cursor: only users with seq > after
-	limit       int
-	email       string // exact, overrides the rest
-	contains    string // lower-cased
-	ids         map[string]bool
-	deactivated bool
-	status      string // "" matches any
-}
-
-// cursorPrefix versions the opaque cursor format.
-const cursorPrefix = "pt1:"
-
-func encodeCursor(seq uint64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.FormatUint(seq, 10)))
-}
-
-func decodeCursor(c string) (uint64, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(c)
-	if err == nil {
-		s, ok := strings.CutPrefix(string(raw), cursorPrefix)
-		if ok {
-			if seq, err := strconv.ParseUint(s, 10, 64); err == nil {
-				return seq, nil
-			}
-		}
-	}
-	return 0, fmt.Errorf("invalid cursor %q", c)
-}
-
-// parseList turns the generated params into a listQuery. Empty values (the
-// spec allows them) count as absent.
-func parseList(p api.UserListParams) (listQuery, error) {
-	q := listQuery{limit: MaxLimit}
-	if c := deref(p.Cursor); c != "" {
-		seq, err := decodeCursor(c)
-		if err != nil {
-			return q, err
-		}
-		q.after = seq
-	}
-	if p.Limit != nil {
-		if *p.Limit < 1 || *p.Limit > MaxLimit {
-			return q, fmt.Errorf("limit must be between 1 and %d, got %d", MaxLimit, *p.Limit)
-		}
-		q.limit = int(*p.Limit)
-	}
-	q.email = deref(p.Email)
-	q.contains = strings.ToLower(deref(p.Contains))
-	if p.Id != nil {
-		for _, id := range *p.Id { // an id may contain a comma: never split
-			if id != "" {
-				q.add(id)
-			}
-		}
-	}
-	for id := range strings.SplitSeq(deref(p.Ids), ",") {
-		if id = strings.TrimSpace(id); id != "" {
-			q.add(id)
-		}
-	}
-	q.deactivated = deref(p.IncludeDeactivated)
-	q.status = deref(p.Status)
-	return q, nil
-}
-
-func (q *listQuery) add(id string) {
-	if q.ids == nil {
-		q.ids = map[string]bool{}
-	}
-	q.ids[id] = true
-}
-
-func (q *listQuery) match(u *api.UserAPIUser) bool {
-	if !u.Enabled && !q.deactivated {
-		return false
-	}
-	if q.ids != nil && !q.ids[deref(u.Id)] {
-		return false
-	}
-	if q.status != "" && deref(u.Status) != q.status {
-		return false
-	}
-	if q.contains != "" &&
-		!strings.Contains(strings.ToLower(u.GivenName), q.contains) &&
-		!strings.Contains(strings.ToLower(u.FamilyName), q.contains) &&
-		!strings.Contains(strings.ToLower(u.Email), q.contains) {
-		return false
-	}
-	return true
-}
-
-// list answers one page. next is "" on the last page.
-func (st *store) list(q listQuery) (results []api.UserAPIUser, next string) {
-	results = []api.UserAPIUser{} // [] not null when empty
-	if q.email != "" {
-		// "If provided all other parameters are ignored": exact and
-		// case-sensitive, deactivated users included, never a next page.
-		if rec := st.byEmail[strings.ToLower(q.email)]; rec != nil && rec.user.Email == q.email {
-			results = append(results, cloneUser(rec.user))
-		}
-		return results, ""
-	}
-	start, _ := slices.BinarySearchFunc(st.users, q.after+1, func(r *userRec, seq uint64) int {
-		return cmp.Compare(r.seq, seq)
-	})
-	var last uint64
-	for _, rec := range st.users[start:] {
-		if !q.match(&rec.user) {
-			continue
-		}
-		if len(results) == q.limit {
-			// One more match exists beyond this page.
-			return results, encodeCursor(last)
-		}
-		results = append(results, cloneUser(rec.user))
-		last = rec.seq
-	}
-	return results, ""
 }
 
 // create is user#create under the lock; the error is the 400 message.
