@@ -4,8 +4,8 @@ package panthertest
 // users operations, on top of the state in users.go (listing in list.go).
 // Any other operation in the spec (a page Panther added) is answered 501 by
 // the embedded generated base, after the request was validated like any
-// other. The request pipeline around them (validation, latency) is in
-// serve.go, auth in auth.go and fault injection in faults.go.
+// other. The request pipeline around them is in serve.go, spec validation
+// in validate.go, auth in auth.go and fault injection in faults.go.
 
 import (
 	"context"

@@ -5,7 +5,6 @@ package panthertest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -200,6 +199,3 @@ func (s *Server) Errors() []error {
 	defer s.lmu.Unlock()
 	return append([]error(nil), s.errs...)
 }
-
-// errInvalidResponse wraps every error in Errors.
-var errInvalidResponse = errors.New("panthertest: invalid response")
