@@ -1,25 +1,25 @@
-// This file holds the HTTP layer that keeps the API key safe: the key is
-// stored in a type that never prints, added only to requests for the
-// configured API origin, removed from every other request, and redirects to
-// another origin are refused. See FINDINGS.md: every simpler approach
-// (a RequestEditorFn, securityprovider, a RoundTripper that always sets the
-// header) forwards the key to whatever host a 302/307 names.
+// This file holds what keeps the API key safe: the key is stored in a type
+// that never prints, added only to requests for the configured API origin
+// (authTransport), removed from every other request, and cut from errors.
+// Redirects to another origin are refused (transport.go). Every simpler
+// approach (a RequestEditorFn, securityprovider, a RoundTripper that always
+// sets the header) forwards the key to whatever host a 302/307 names.
 
 package panther
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 )
 
-// headerAPIKey is the header Panther reads the token from.
-const headerAPIKey = "X-API-Key"
+// headerAPIKey is the header Panther reads the token from, in canonical form
+// (as Header.Set would store "X-API-Key"), so that a caller's transport finds
+// it with Header.Get and removes it with Header.Del.
+var headerAPIKey = http.CanonicalHeaderKey("X-API-Key")
 
 // ErrCrossOriginRedirect is returned (wrapped in a *url.Error) when the server
 // answers with a redirect to another scheme, host or port. Such redirects are
@@ -45,11 +45,8 @@ func (s secret) String() string {
 	return "[redacted]"
 }
 
-func (s secret) GoString() string             { return s.String() }
-func (s secret) Format(f fmt.State, _ rune)   { _, _ = f.Write([]byte(s.String())) }
-func (s secret) LogValue() slog.Value         { return slog.StringValue(s.String()) }
-func (s secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
-func (s secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+func (s secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
+func (s secret) LogValue() slog.Value       { return slog.StringValue(s.String()) }
 
 // redact replaces the token in text, in case a server echoes it in a
 // message or a caller pastes it where a URL goes. It ignores case, since a
@@ -98,75 +95,6 @@ func originOf(u *url.URL) origin {
 }
 
 func (o origin) String() string { return o.scheme + "://" + o.host + ":" + o.port }
-
-// newHTTPClient returns the *http.Client every request of a Client uses,
-// including Raw()'s: a copy of the caller's client (or a default one) whose
-// transport is the chain built by newTransport and whose CheckRedirect refuses
-// to leave the API origin.
-func newHTTPClient(cfg *config, apiOrigin origin) *http.Client {
-	var hc http.Client
-	if cfg.httpClient != nil {
-		hc = *cfg.httpClient // a copy: the caller's client is never changed
-	} else {
-		hc.Timeout = DefaultTimeout
-	}
-	base := hc.Transport
-	if base == nil {
-		base = defaultTransport()
-	}
-	hc.Transport = newTransport(cfg, apiOrigin, base)
-
-	callerCheck := hc.CheckRedirect
-	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if to := originOf(req.URL); to != apiOrigin {
-			return fmt.Errorf("%w: the API at %s redirected to %s", ErrCrossOriginRedirect, apiOrigin, to)
-		}
-		if callerCheck != nil {
-			return callerCheck(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("panther: stopped after 10 redirects")
-		}
-		return nil
-	}
-	return &hc
-}
-
-// defaultTransport is http.DefaultTransport with room for more idle
-// connections per host: its 2 would make bulk calls with more workers close
-// and reopen a connection for most requests. Shared by every Client that
-// brings no transport of its own, as http.DefaultTransport would be.
-var defaultTransport = sync.OnceValue(func() http.RoundTripper {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
-	return t
-})
-
-// maxIdleConnsPerHost bounds the idle connections kept to the API: enough for
-// DefaultBulkConcurrency several times over.
-const maxIdleConnsPerHost = 32
-
-// newTransport builds the single transport chain of a Client, outermost first:
-//
-//	limitTransport  caps every response body (limits.go)
-//	authTransport   adds X-API-Key (and a default User-Agent) for the API
-//	                origin, strips the key elsewhere
-//	retryTransport  resends after 429, 5xx and transport errors (retry.go)
-//	base            the caller's transport, or a shared clone of
-//	                http.DefaultTransport (defaultTransport)
-//
-// Raw() shares it.
-func newTransport(cfg *config, apiOrigin origin, base http.RoundTripper) http.RoundTripper {
-	retry := &retryTransport{next: base, policy: cfg.retry, logger: cfg.logger, key: cfg.token}
-	auth := &authTransport{
-		next:      retry,
-		origin:    apiOrigin,
-		key:       cfg.token,
-		keyHeader: []string{cfg.token.reveal()},
-		uaHeader:  []string{cfg.userAgent},
-	}
-	return &limitTransport{next: auth, limit: cfg.maxBody}
-}
 
 // authTransport adds the API key to requests for the configured origin and
 // removes any API key header from requests for every other origin. It also

@@ -1,39 +1,10 @@
-// Package panther is a client for Panther's REST Users API: create, read,
-// update, delete and list the people who can sign in to a Panther deployment.
-//
-// It wraps the generated client in package api and adds what that client
-// lacks: the API key sent only to the configured API origin (so a redirect
-// cannot leak it), typed errors for every non-2xx status ([APIError], matched
-// with [errors.Is] against [ErrNotFound] and friends), input checks before any
-// request is sent ([ErrInvalidInput]), and lazy pagination with iterators
-// ([UsersService.List], [UsersService.Pages]). Failed requests are retried as
-// [RetryPolicy] describes, and a retried create never makes a second user.
-//
-// For many users at once: [UsersService.GetMany] fetches up to 60 ids per
-// request; [UsersService.CreateMany], [UsersService.UpdateMany] and
-// [UsersService.DeleteMany] work through many changes with bounded
-// concurrency, optional pacing under a rate limit, and a result per item; and
-// [ListUsersOptions].Prefetch overlaps the next page's request with the work a
-// loop does on the current one.
-//
-// Create a [Client] with [NewClient] or [NewClientFromEnv] and call the
-// methods on [Client.Users]:
-//
-//	c, err := panther.NewClient("https://api.acme.runpanther.net",
-//		panther.WithAPIToken(os.Getenv("PANTHER_API_TOKEN")))
-//	if err != nil { ... }
-//	u, err := c.Users.Get(ctx, id)
-//	if errors.Is(err, panther.ErrNotFound) { ... }
-//
-// A Client is safe for concurrent use by multiple goroutines; it is not
-// changed after [NewClient] returns. Its String, GoString, Format and LogValue
-// methods redact the API token, and no error returned by this package contains
-// it.
+// This file holds the Client: NewClient and its options, the base URL rules,
+// and how a Client prints. Requests go through call.go; the transport chain
+// is in transport.go.
+
 package panther
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -77,11 +48,12 @@ type Client struct {
 
 	// Everything below is behind a pointer, so that even printing a
 	// dereferenced Client with %+v shows addresses, never the token.
-	cfg  *config
-	base *url.URL // normalized: scheme://host[/prefix], no trailing slash
-	hc   *http.Client
-	gen  *api.Client              // requests go through hc
-	raw  *api.ClientWithResponses // the same gen, for Raw
+	cfg   *config
+	base  *url.URL                 // normalized: scheme://host[/prefix], no trailing slash
+	hc    *http.Client             // the wrapper's calls; Raw's shares its base transport
+	retry *retrier                 // call's resends
+	gen   *api.Client              // requests go through hc
+	raw   *api.ClientWithResponses // Raw's, through a client that resends by method
 }
 
 // NewClient returns a Client for the Panther API at baseURL.
@@ -148,13 +120,19 @@ func newClient(baseURL string, fromEnv bool, opts []Option) (*Client, error) {
 		return nil, errors.New("panther: no API token: pass WithAPIToken (or use NewClientFromEnv with " + EnvAPIToken + ")")
 	}
 
-	hc := newHTTPClient(cfg, originOf(base))
+	r := &retrier{policy: cfg.retry, logger: cfg.logger, key: cfg.token}
+	hc, rawHC := newHTTPClients(cfg, originOf(base), r)
 	gen, err := api.NewClient(base.String(), api.WithHTTPClient(scrubbingDoer{hc: hc, key: cfg.token}))
 	if err != nil {
 		return nil, fmt.Errorf("panther: building generated client: %w", err)
 	}
-	raw := *gen // Raw's own copy: a caller changing it must not change c.Users
-	c := &Client{cfg: cfg, base: base, hc: hc, gen: gen, raw: &api.ClientWithResponses{ClientInterface: &raw}}
+	// Raw's own generated client: a caller changing it (RequestEditors, say)
+	// must not change c.Users, and its requests resend by method.
+	raw, err := api.NewClientWithResponses(base.String(), api.WithHTTPClient(scrubbingDoer{hc: rawHC, key: cfg.token}))
+	if err != nil {
+		return nil, fmt.Errorf("panther: building generated client: %w", err)
+	}
+	c := &Client{cfg: cfg, base: base, hc: hc, retry: r, gen: gen, raw: raw}
 	c.Users = &UsersService{client: c}
 	return c, nil
 }
@@ -185,9 +163,6 @@ func (c *Client) String() string {
 	}
 	return fmt.Sprintf("panther.Client{BaseURL: %q, UserAgent: %q, Token: %s}", c.printableBase(), c.cfg.userAgent, c.cfg.token)
 }
-
-// GoString is String, so %#v does not print the token either.
-func (c *Client) GoString() string { return c.String() }
 
 // Format prints [Client.String] for every verb, so %v, %+v, %#v and %s all
 // redact the token.
@@ -373,82 +348,4 @@ func isLoopback(host string) bool {
 	}
 	a, err := netip.ParseAddr(host)
 	return err == nil && a.Unmap().IsLoopback()
-}
-
-// call is the one place where a request is sent and its response read: a 2xx
-// JSON body is decoded into out (left alone when out is nil), and every other
-// outcome becomes an error: *APIError for any answer that is not a usable
-// success, a wrapped transport error otherwise (context errors stay visible
-// to errors.Is). The body is always read up to its cap and closed.
-//
-// st names the operation and records what happened on the wire (last
-// status, attempts, whether an attempt may have been applied).
-func (c *Client) call(ctx context.Context, st *callState, send func(context.Context) (*http.Response, error), out any) (err error) {
-	start := time.Now()
-	op := st.op
-	ctx = withCallState(ctx, st)
-	defer func() { c.logCall(ctx, st, start, err) }()
-
-	resp, err := send(ctx)
-	if err != nil {
-		// net/http names the URL sent, with ids and query values (an email):
-		// name the template instead, as APIError does, keeping the *url.Error.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = &url.Error{Op: ue.Op, URL: c.base.String() + op.path, Err: ue.Err}
-		}
-		return fmt.Errorf("panther: %s %s: %w", op.method, op.path, c.cfg.token.scrub(err))
-	}
-	defer func() { _ = resp.Body.Close() }()
-	st.status = resp.StatusCode
-
-	success := resp.StatusCode >= 200 && resp.StatusCode <= 299
-	limit := c.cfg.maxBody // which limitTransport enforces on the body already
-	if !success {
-		limit = min(maxErrorBody, c.cfg.maxBody) // error bodies are cut shorter
-	}
-	body, _, rerr := readBody(resp.Body, resp.ContentLength, limit)
-	if !success {
-		// A broken or oversized error body still yields the status.
-		return newAPIError(op, resp, body, c.base, time.Now(), c.cfg.token)
-	}
-	if tl := (*tooLargeError)(nil); errors.As(rerr, &tl) {
-		e := *tl // limitTransport's, naming the call
-		e.where = fmt.Sprintf("%s %s: %d", op.method, op.path, resp.StatusCode)
-		return &e
-	}
-	if rerr != nil {
-		return fmt.Errorf("panther: %s %s: %d: reading response body: %w", op.method, op.path, resp.StatusCode, c.cfg.token.scrub(rerr))
-	}
-	if looksLikeHTML(resp.Header, body) {
-		return &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
-			Message: c.cfg.token.redact(htmlMessage(resp.StatusCode, c.base))}
-	}
-	if out == nil {
-		return nil
-	}
-	if err := json.Unmarshal(body, out); err != nil {
-		if errors.Is(err, ErrPageTooLarge) || errors.Is(err, ErrCursorTooLarge) {
-			return err // a page refused on purpose, not broken JSON
-		}
-		return &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
-			Message: "response is not the expected JSON: " + cleanMessage(c.cfg.token.redact(err.Error()))}
-	}
-	return nil
-}
-
-// logCall logs one call at debug level: never headers, bodies or query values.
-func (c *Client) logCall(ctx context.Context, st *callState, start time.Time, err error) {
-	attrs := []slog.Attr{
-		slog.String("op", st.op.name),
-		slog.String("method", st.op.method),
-		slog.String("path", st.op.path),
-		slog.Int("status", st.status),
-		slog.Int("attempts", st.attempts),
-		slog.Duration("duration", time.Since(start)),
-	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
-	}
-	c.cfg.logger.LogAttrs(ctx, slog.LevelDebug, "panther request", attrs...)
 }

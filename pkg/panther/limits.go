@@ -128,14 +128,15 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 
 func (b *cappedBody) Close() error { return b.rc.Close() }
 
-// readBody reads at most limit bytes of r and reports whether more followed.
-// sizeHint is the Content-Length (-1 when unknown): a body that announces its
+// readBody reads at most limit bytes of r; what follows is left unread (a
+// capped body reports it as ErrResponseTooLarge). sizeHint is the Content-Length (-1 when unknown): a body that announces its
 // size is read into one buffer of that size. Otherwise it is read in chunks
 // that grow to 1 MiB and are joined once at the end, so reading close to the
 // cap allocates about twice the cap; before Go 1.26 (this module allows
-// 1.25), io.ReadAll's growing slice allocates four or five times what it reads. When reading fails after more than
-// maxErrorBody bytes, the body is dropped rather than joined.
-func readBody(r io.Reader, sizeHint, limit int64) (body []byte, truncated bool, err error) {
+// 1.25), io.ReadAll's growing slice allocates four or five times what it
+// reads. When reading fails after more than maxErrorBody bytes, the body is
+// dropped rather than joined.
+func readBody(r io.Reader, sizeHint, limit int64) (body []byte, err error) {
 	const firstChunk, maxChunk = 16 << 10, 1 << 20
 	size := int64(firstChunk)
 	if sizeHint >= 0 && sizeHint < limit {
@@ -165,18 +166,16 @@ func readBody(r io.Reader, sizeHint, limit int64) (body []byte, truncated bool, 
 		}
 		size = min(max(size*2, firstChunk), maxChunk)
 	}
-	if total > limit {
-		truncated, total = true, limit
-	}
+	total = min(total, limit)
 	if err != nil && total > maxErrorBody {
-		return nil, truncated, err
+		return nil, err
 	}
 	if len(chunks) == 1 {
-		return chunks[0][:total], truncated, err
+		return chunks[0][:total], err
 	}
 	body = make([]byte, 0, total)
 	for _, c := range chunks {
 		body = append(body, c[:min(int64(len(c)), total-int64(len(body)))]...)
 	}
-	return body, truncated, err
+	return body, err
 }

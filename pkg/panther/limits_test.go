@@ -171,12 +171,11 @@ func TestReadBody(t *testing.T) {
 	long := strings.Repeat("abcdefghij", 10_000) // 100,000 bytes: several chunks
 	broken := errors.New("connection reset")
 	tests := []struct {
-		name          string
-		body          io.Reader
-		hint, limit   int64
-		want          string
-		wantTruncated bool
-		wantErr       error
+		name        string
+		body        io.Reader
+		hint, limit int64
+		want        string
+		wantErr     error
 	}{
 		{name: "empty", body: strings.NewReader(""), hint: -1, limit: 10, want: ""},
 		{name: "hint right", body: strings.NewReader("hello"), hint: 5, limit: 10, want: "hello"},
@@ -184,18 +183,18 @@ func TestReadBody(t *testing.T) {
 		{name: "hint too large", body: strings.NewReader("hello"), hint: 9, limit: 10, want: "hello"},
 		{name: "hint over the limit", body: strings.NewReader("hello"), hint: 50, limit: 10, want: "hello"},
 		{name: "exactly the limit", body: strings.NewReader("0123456789"), hint: -1, limit: 10, want: "0123456789"},
-		{name: "one over", body: strings.NewReader("0123456789x"), hint: -1, limit: 10, want: "0123456789", wantTruncated: true},
+		{name: "one over", body: strings.NewReader("0123456789x"), hint: -1, limit: 10, want: "0123456789"},
 		{name: "long, unknown size", body: strings.NewReader(long), hint: -1, limit: 1 << 20, want: long},
-		{name: "long, cut", body: strings.NewReader(long), hint: -1, limit: 70_000, want: long[:70_000], wantTruncated: true},
+		{name: "long, cut", body: strings.NewReader(long), hint: -1, limit: 70_000, want: long[:70_000]},
 		{name: "error keeps a short body", body: io.MultiReader(strings.NewReader("partial"), failingReader{broken}), hint: -1, limit: 100, want: "partial", wantErr: broken},
 		{name: "error drops a long body", body: io.MultiReader(strings.NewReader(long), failingReader{broken}), hint: -1, limit: 1 << 20, want: "", wantErr: broken},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, truncated, err := panther.ReadBody(tt.body, tt.hint, tt.limit)
-			if string(got) != tt.want || truncated != tt.wantTruncated || !errors.Is(err, tt.wantErr) {
-				t.Errorf("readBody() = %d bytes, %v, %v; want %d bytes, %v, %v", len(got), truncated, err, len(tt.want), tt.wantTruncated, tt.wantErr)
+			got, err := panther.ReadBody(tt.body, tt.hint, tt.limit)
+			if string(got) != tt.want || !errors.Is(err, tt.wantErr) {
+				t.Errorf("readBody() = %d bytes, %v; want %d bytes, %v", len(got), err, len(tt.want), tt.wantErr)
 			}
 		})
 	}

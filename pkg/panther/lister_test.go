@@ -49,7 +49,7 @@ func TestListerServesAnotherListOperation(t *testing.T) {
 	}
 
 	// The whole of what a new list operation needs:
-	roles := lister[role]{client: c, op: operation{"role#list", http.MethodGet, "/roles"}, limit: 10,
+	roles := lister[role]{client: c, op: operation{"role#list", http.MethodGet, "/roles", true}, limit: 10,
 		send: func(ctx context.Context, cursor string) (*http.Response, error) {
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, ts.URL+"/roles?limit=10&cursor="+cursor, nil)
 			if err != nil {

@@ -1,8 +1,10 @@
-// This file holds retrying: the policy, the transport layer that resends a
-// request after a 429, a 5xx or a transport error, and the per-call state
-// that tells it which operation a request belongs to. Create is special (a
-// retried create must never make a second user): the transport retries it
-// only after a 429, and UsersService.Create handles the ambiguous failures.
+// This file holds retrying, all of it: the policy, the decision whether and
+// when to resend (shared by the wrapper's calls, which resend by operation
+// in call.go, and Raw()'s requests, which resend by method in
+// retryTransport below), and the log line of a resend. Create is the one
+// special case (a retried create must never make a second user): it is
+// resent only after a 429, and UsersService.Create handles the ambiguous
+// failures.
 
 package panther
 
@@ -10,7 +12,6 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -124,70 +125,86 @@ func fitsDeadline(ctx context.Context, d time.Duration) bool {
 	return !ok || time.Until(deadline) > d
 }
 
-// callState travels in a request's context from Client.call to the
-// transport and back: which operation the request is, and what the retry
-// layer saw.
-type callState struct {
-	op       operation
-	status   int // of the last response, 0 when none
-	attempts int // requests sent, retries included
-	// prior counts the requests earlier calls sent for the same operation
-	// (Create's resends): they use up the same RetryPolicy.MaxRetries.
-	prior     int
-	ambiguous bool // an attempt failed in a way that may have been applied (5xx, transport error)
+// retrier decides and logs resends for one Client.
+type retrier struct {
+	policy RetryPolicy
+	logger *slog.Logger
+	key    secret // only to redact it from logged errors and paths
 }
 
-type callStateKey struct{}
-
-func withCallState(ctx context.Context, st *callState) context.Context {
-	return context.WithValue(ctx, callStateKey{}, st)
-}
-
-func callStateFrom(ctx context.Context) *callState {
-	st, _ := ctx.Value(callStateKey{}).(*callState)
-	return st
-}
-
-// resendable reports whether a request may be resent after a 5xx or a
-// transport error, which leave unknown whether it was applied.
-func resendable(req *http.Request, st *callState) bool {
-	if st != nil {
-		return st.op != opCreate
+// decide says whether and after how long to resend after attempt (0-based,
+// counted over every request the operation sent, earlier calls' included)
+// got resp or err. resendable says whether a request that may have been
+// applied (a 5xx, a transport error) may be sent again.
+func (r *retrier) decide(ctx context.Context, attempt int, resendable bool, resp *http.Response, err error) (time.Duration, bool) {
+	if attempt >= r.policy.MaxRetries || ctx.Err() != nil {
+		return 0, false
 	}
-	switch req.Method {
+	var wait time.Duration
+	switch {
+	case err != nil:
+		if !resendable || !retryableError(err) {
+			return 0, false
+		}
+		wait = r.policy.wait(attempt, 0)
+	case resp.StatusCode == http.StatusTooManyRequests, // never processed: always resendable
+		retryableStatus(resp.StatusCode) && resendable:
+		wait = r.policy.wait(attempt, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()))
+	default:
+		return 0, false
+	}
+	// A wait that would outlive the context returns the last answer now.
+	return wait, fitsDeadline(ctx, wait)
+}
+
+// log logs a resend at debug level and lets go of the response it replaces.
+func (r *retrier) log(ctx context.Context, op, method, path string, attempts int, wait time.Duration, resp *http.Response, err error) {
+	attrs := []slog.Attr{slog.String("op", op), slog.String("method", method), slog.String("path", path),
+		slog.Int("attempt", attempts), slog.Duration("wait", wait)}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", r.key.redact(err.Error())))
+	} else {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+		discard(resp)
+	}
+	r.logger.LogAttrs(ctx, slog.LevelDebug, "panther retry", attrs...)
+}
+
+// methodResendable says whether a Raw() request may be resent after a 5xx or
+// a transport error, which leave unknown whether it was applied: only for
+// the methods HTTP calls idempotent.
+func methodResendable(method string) bool {
+	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete:
 		return true
 	}
 	return false
 }
 
-// retryTransport resends failed requests as RetryPolicy says. It sits below
-// authTransport, so every attempt carries the same key and only goes to the
-// API origin.
+// retryTransport resends Raw()'s failed requests as RetryPolicy says, by
+// method, and logs each of them (the wrapper's calls are resent and logged
+// by call instead). It sits below authTransport, so every attempt carries
+// the same key and only goes to the API origin.
 type retryTransport struct {
-	next   http.RoundTripper
-	policy RetryPolicy
-	logger *slog.Logger
-	key    secret // only to redact it from logged errors and paths
+	next http.RoundTripper
+	*retrier
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *retryTransport) RoundTrip(req *http.Request) (resp *http.Response, err error) {
 	ctx := req.Context()
-	st := callStateFrom(ctx)
-	// Calls made through the wrapper are logged by Client.call, with the
-	// path template. Raw() calls have no template: they are logged here,
-	// with the path as sent (less the token, should the base URL hold it).
-	var path string
-	attempts := 0
-	switch {
-	case st != nil:
-		path = st.op.path
-	case t.logger.Enabled(ctx, slog.LevelDebug):
-		path = t.key.redact(req.URL.Path)
-		start := time.Now()
-		defer func() { t.logRaw(ctx, req.Method, path, start, attempts, resp, err) }()
-	}
+	// Raw() calls have no template: they are logged with the path as sent
+	// (less the token, should the base URL hold it).
+	path := t.key.redact(req.URL.Path)
+	start, attempts := time.Now(), 0
+	defer func() {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		logRequest(ctx, t.logger, t.key, "raw", req.Method, path, status, attempts, start, err)
+	}()
+	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	for attempt := 0; ; attempt++ {
 		r := req
 		if attempt > 0 {
@@ -202,83 +219,15 @@ func (t *retryTransport) RoundTrip(req *http.Request) (resp *http.Response, err 
 		}
 		resp, err = t.next.RoundTrip(r)
 		attempts = attempt + 1
-		if st != nil {
-			st.attempts = attempts
-		}
-		wait, retry := t.decide(req, st, attempt, resp, err)
-		if !retry {
+		wait, again := t.decide(ctx, attempt, methodResendable(req.Method), resp, err)
+		if !again || !replayable {
 			return resp, err
 		}
-		if st != nil && (err != nil || resp.StatusCode >= 500) {
-			st.ambiguous = true
-		}
-		attrs := []slog.Attr{slog.String("method", req.Method), slog.String("path", path),
-			slog.Int("attempt", attempts), slog.Duration("wait", wait)}
-		if st != nil {
-			attrs = append(attrs, slog.String("op", st.op.name))
-		}
-		if err != nil {
-			attrs = append(attrs, slog.String("error", t.key.redact(err.Error())))
-		} else {
-			attrs = append(attrs, slog.Int("status", resp.StatusCode))
-			// Drain a little so the connection can be reused, then let go.
-			_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
-			_ = resp.Body.Close()
-		}
-		t.logger.LogAttrs(ctx, slog.LevelDebug, "panther retry", attrs...)
+		t.log(ctx, "raw", req.Method, path, attempts, wait, resp, err)
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
-}
-
-// logRaw logs one Raw() request at debug level, as Client.logCall does for
-// the others: never headers, bodies or query values.
-func (t *retryTransport) logRaw(ctx context.Context, method, path string, start time.Time, attempts int, resp *http.Response, err error) {
-	attrs := []slog.Attr{
-		slog.String("op", "raw"),
-		slog.String("method", method),
-		slog.String("path", path),
-		slog.Int("attempts", attempts),
-		slog.Duration("duration", time.Since(start)),
-	}
-	if resp != nil {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode))
-	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", t.key.redact(err.Error())))
-	}
-	t.logger.LogAttrs(ctx, slog.LevelDebug, "panther request", attrs...)
-}
-
-// decide says whether and after how long to resend after attempt (0-based,
-// counted from the call's first request).
-func (t *retryTransport) decide(req *http.Request, st *callState, attempt int, resp *http.Response, err error) (time.Duration, bool) {
-	ctx := req.Context()
-	if st != nil {
-		attempt += st.prior
-	}
-	if attempt >= t.policy.MaxRetries || ctx.Err() != nil {
-		return 0, false
-	}
-	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
-		return 0, false // cannot replay the body
-	}
-	var wait time.Duration
-	switch {
-	case err != nil:
-		if !resendable(req, st) || !retryableError(err) {
-			return 0, false
-		}
-		wait = t.policy.wait(attempt, 0)
-	case resp.StatusCode == http.StatusTooManyRequests, // never processed: always resendable
-		retryableStatus(resp.StatusCode) && resendable(req, st):
-		wait = t.policy.wait(attempt, parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()))
-	default:
-		return 0, false
-	}
-	// A wait that would outlive the context returns the last answer now.
-	return wait, fitsDeadline(ctx, wait)
 }
 
 func retryableStatus(code int) bool {
@@ -290,13 +239,15 @@ func retryableStatus(code int) bool {
 }
 
 // retryableError reports whether a transport error may go away on its own:
-// not a certificate problem, and not the context ending.
+// not a certificate problem, a refused redirect, or the context ending.
 func retryableError(err error) bool {
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var invalid x509.CertificateInvalidError
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return false
+	case errors.As(err, new(*redirectError)): // refused, not failed
 		return false
 	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid):
 		return false
@@ -307,12 +258,4 @@ func retryableError(err error) bool {
 // CloseIdleConnections lets http.Client.CloseIdleConnections reach the base transport.
 func (t *retryTransport) CloseIdleConnections() {
 	closeIdleConnections(t.next)
-}
-
-// closeIdleConnections passes CloseIdleConnections down a transport chain,
-// so that http.Client.CloseIdleConnections reaches the base transport.
-func closeIdleConnections(rt http.RoundTripper) {
-	if c, ok := rt.(interface{ CloseIdleConnections() }); ok {
-		c.CloseIdleConnections()
-	}
 }

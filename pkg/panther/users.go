@@ -53,19 +53,14 @@ func UserInputFrom(u *User) UserInput {
 	return in
 }
 
-// operation names one API call for errors, logs and the transport.
-type operation struct {
-	name   string // as the fake server and logs name it: "user#get"
-	method string
-	path   string // template relative to the base URL
-}
-
+// The users operations; a 5xx or transport error may be resent for all but
+// create.
 var (
-	opList   = operation{"user#list", http.MethodGet, "/users"}
-	opCreate = operation{"user#create", http.MethodPost, "/users"}
-	opGet    = operation{"user#get", http.MethodGet, "/users/{id}"}
-	opUpdate = operation{"user#update", http.MethodPost, "/users/{id}"}
-	opDelete = operation{"user#delete", http.MethodDelete, "/users/{id}"}
+	opList   = operation{"user#list", http.MethodGet, "/users", true}
+	opCreate = operation{"user#create", http.MethodPost, "/users", false}
+	opGet    = operation{"user#get", http.MethodGet, "/users/{id}", true}
+	opUpdate = operation{"user#update", http.MethodPost, "/users/{id}", true}
+	opDelete = operation{"user#delete", http.MethodDelete, "/users/{id}", true}
 )
 
 // UsersService calls the /users endpoints. Get it from [Client.Users].
@@ -146,7 +141,7 @@ func mayHaveCreated(st *callState, err error) bool {
 	if st.status >= 500 {
 		return st.status != http.StatusNotImplemented
 	}
-	return st.status == 0 && retryableError(err) && !errors.Is(err, ErrCrossOriginRedirect)
+	return st.status == 0 && retryableError(err)
 }
 
 // sameUser reports whether u is what creating in would have stored.

@@ -1,0 +1,153 @@
+// This file holds call, the one place where the wrapper's requests are sent,
+// retried and their responses read, and the request log shared with Raw()'s
+// requests. What is retried, and after how long, is retry.go's.
+
+package panther
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// operation names one API call for errors, logs and retries.
+type operation struct {
+	name   string // as the fake server and logs name it: "user#get"
+	method string
+	path   string // template relative to the base URL
+	// resendable says whether a request that may have been applied (a 5xx
+	// or a transport error) may be sent again. Only create may not: a
+	// second one would make a second user.
+	resendable bool
+}
+
+// callState is what one call saw on the wire. The caller makes it, call
+// fills it, and the caller reads it afterwards (Create and Delete decide by
+// it); it never travels in a context.
+type callState struct {
+	op       operation
+	status   int // of the last response, 0 when the last attempt got none
+	attempts int // requests sent, retries included
+	// prior counts the requests earlier calls sent for the same operation
+	// (Create's resends): they use up the same RetryPolicy.MaxRetries.
+	prior     int
+	ambiguous bool // an attempt failed in a way that may have been applied (5xx, transport error)
+}
+
+// call sends a request with send, resending it as the RetryPolicy says, and
+// reads the final response: a 2xx JSON body is decoded into out (left alone
+// when out is nil), and every other outcome becomes an error: *APIError for
+// any answer that is not a usable success, a wrapped transport error
+// otherwise (context errors stay visible to errors.Is). Every body is read
+// up to its cap and closed.
+func (c *Client) call(ctx context.Context, st *callState, send func(context.Context) (*http.Response, error), out any) (err error) {
+	start := time.Now()
+	defer func() {
+		logRequest(ctx, c.cfg.logger, c.cfg.token, st.op.name, st.op.method, st.op.path, st.status, st.attempts, start, err)
+	}()
+	for {
+		resp, serr := send(ctx)
+		st.attempts++
+		st.status = 0
+		if serr == nil {
+			st.status = resp.StatusCode
+		}
+		wait, again := c.retry.decide(ctx, st.prior+st.attempts-1, st.op.resendable, resp, serr)
+		if !again {
+			return c.result(st.op, resp, serr, out)
+		}
+		if serr != nil || resp.StatusCode >= 500 {
+			st.ambiguous = true
+		}
+		c.retry.log(ctx, st.op.name, st.op.method, st.op.path, st.attempts, wait, resp, serr)
+		if werr := sleep(ctx, wait); werr != nil {
+			return c.result(st.op, nil, werr, nil)
+		}
+	}
+}
+
+// result turns the final response of a call, or its error, into call's
+// result.
+func (c *Client) result(op operation, resp *http.Response, err error, out any) error {
+	if err != nil {
+		// net/http names the URL sent, with ids and query values (an email):
+		// name the template instead, as APIError does, keeping the *url.Error.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = &url.Error{Op: ue.Op, URL: c.base.String() + op.path, Err: ue.Err}
+		}
+		return fmt.Errorf("panther: %s %s: %w", op.method, op.path, c.cfg.token.scrub(err))
+	}
+	defer func() { _ = resp.Body.Close() }()
+
+	success := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	limit := c.cfg.maxBody // which limitTransport enforces on the body already
+	if !success {
+		limit = min(maxErrorBody, c.cfg.maxBody) // error bodies are cut shorter
+	}
+	body, rerr := readBody(resp.Body, resp.ContentLength, limit)
+	if !success {
+		// A broken or oversized error body still yields the status.
+		return newAPIError(op, resp, body, c.base, time.Now(), c.cfg.token)
+	}
+	if tl := (*tooLargeError)(nil); errors.As(rerr, &tl) {
+		e := *tl // limitTransport's, naming the call
+		e.where = fmt.Sprintf("%s %s: %d", op.method, op.path, resp.StatusCode)
+		return &e
+	}
+	if rerr != nil {
+		return fmt.Errorf("panther: %s %s: %d: reading response body: %w", op.method, op.path, resp.StatusCode, c.cfg.token.scrub(rerr))
+	}
+	if looksLikeHTML(resp.Header, body) {
+		return &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
+			Message: c.cfg.token.redact(htmlMessage(resp.StatusCode, c.base))}
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		if errors.Is(err, ErrPageTooLarge) || errors.Is(err, ErrCursorTooLarge) {
+			return err // a page refused on purpose, not broken JSON
+		}
+		return &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
+			Message: "response is not the expected JSON: " + cleanMessage(c.cfg.token.redact(err.Error()))}
+	}
+	return nil
+}
+
+// discard drains a little of a response that will not be used, so that its
+// connection can be reused, and closes it.
+func discard(resp *http.Response) {
+	if resp == nil {
+		return
+	}
+	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+	_ = resp.Body.Close()
+}
+
+// logRequest logs one request at debug level: a wrapper call (with the path
+// template) or a Raw() request (op "raw", with the path as sent). Never
+// headers, bodies or query values, and key is cut from any error text.
+func logRequest(ctx context.Context, logger *slog.Logger, key secret, op, method, path string, status, attempts int, start time.Time, err error) {
+	if !logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("op", op),
+		slog.String("method", method),
+		slog.String("path", path),
+		slog.Int("status", status),
+		slog.Int("attempts", attempts),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", key.redact(err.Error())))
+	}
+	logger.LogAttrs(ctx, slog.LevelDebug, "panther request", attrs...)
+}

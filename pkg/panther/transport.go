@@ -1,0 +1,111 @@
+// This file builds the HTTP layers every request goes through, outermost
+// first:
+//
+//	limitTransport  caps every response body (limits.go)
+//	authTransport   adds X-API-Key (and a default User-Agent) for the API
+//	                origin, strips the key elsewhere (auth.go)
+//	retryTransport  Raw() only: resends by method (retry.go); the wrapper's
+//	                calls are resent by operation in call (call.go)
+//	base            the caller's transport, or a shared clone of
+//	                http.DefaultTransport (defaultTransport)
+//
+// and the *http.Client around them, which refuses redirects to another
+// origin.
+
+package panther
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+)
+
+// newHTTPClients returns the *http.Client of the wrapper's calls and the one
+// of Raw(): copies of the caller's client (or a default one) over one base
+// transport, so they share its connections, Raw()'s with a retry layer.
+func newHTTPClients(cfg *config, apiOrigin origin, r *retrier) (calls, raw *http.Client) {
+	base := http.RoundTripper(nil)
+	if cfg.httpClient != nil {
+		base = cfg.httpClient.Transport
+	}
+	if base == nil {
+		base = defaultTransport()
+	}
+	return newHTTPClient(cfg, apiOrigin, newTransport(cfg, apiOrigin, base)),
+		newHTTPClient(cfg, apiOrigin, newTransport(cfg, apiOrigin, &retryTransport{next: base, retrier: r}))
+}
+
+// newTransport is the chain above base.
+func newTransport(cfg *config, apiOrigin origin, base http.RoundTripper) http.RoundTripper {
+	auth := &authTransport{
+		next:      base,
+		origin:    apiOrigin,
+		key:       cfg.token,
+		keyHeader: []string{cfg.token.reveal()},
+		uaHeader:  []string{cfg.userAgent},
+	}
+	return &limitTransport{next: auth, limit: cfg.maxBody}
+}
+
+// newHTTPClient returns a copy of the caller's client (or a default one)
+// sending through transport, whose CheckRedirect refuses to leave the API
+// origin before consulting the caller's.
+func newHTTPClient(cfg *config, apiOrigin origin, transport http.RoundTripper) *http.Client {
+	var hc http.Client
+	if cfg.httpClient != nil {
+		hc = *cfg.httpClient // a copy: the caller's client is never changed
+	} else {
+		hc.Timeout = DefaultTimeout
+	}
+	hc.Transport = transport
+	callerCheck := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if to := originOf(req.URL); to != apiOrigin {
+			return &redirectError{fmt.Errorf("%w: the API at %s redirected to %s", ErrCrossOriginRedirect, apiOrigin, to)}
+		}
+		if callerCheck != nil {
+			if err := callerCheck(req, via); err != nil {
+				if err == http.ErrUseLastResponse { //nolint:errorlint // net/http compares it with ==
+					return err
+				}
+				return &redirectError{err}
+			}
+			return nil
+		}
+		if len(via) >= 10 {
+			return &redirectError{errors.New("panther: stopped after 10 redirects")}
+		}
+		return nil
+	}
+	return &hc
+}
+
+// redirectError is a redirect refused by CheckRedirect: a decision, not a
+// failure that resending would cure.
+type redirectError struct{ err error }
+
+func (e *redirectError) Error() string { return e.err.Error() }
+func (e *redirectError) Unwrap() error { return e.err }
+
+// defaultTransport is http.DefaultTransport with room for more idle
+// connections per host: its 2 would make bulk calls with more workers close
+// and reopen a connection for most requests. Shared by every Client that
+// brings no transport of its own, as http.DefaultTransport would be.
+var defaultTransport = sync.OnceValue(func() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	return t
+})
+
+// maxIdleConnsPerHost bounds the idle connections kept to the API: enough for
+// DefaultBulkConcurrency several times over.
+const maxIdleConnsPerHost = 32
+
+// closeIdleConnections passes CloseIdleConnections down a transport chain,
+// so that http.Client.CloseIdleConnections reaches the base transport.
+func closeIdleConnections(rt http.RoundTripper) {
+	if c, ok := rt.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
