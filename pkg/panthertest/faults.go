@@ -1,6 +1,7 @@
 package panthertest
 
-// This file holds fault injection: the Fault queue and how each kind of
+// This file holds fault injection: the Fault queue, the switch that answers
+// a request with the fault it consumed (serveFault) and how each kind of
 // fault is written.
 
 import (
@@ -149,6 +150,54 @@ func (s *Server) takeFault(op string) (Fault, bool) {
 }
 
 const opList = "user#list"
+
+// serveFault answers a request that consumed f, in place of serve's usual
+// answer. api runs the request through validation and the handlers with the
+// context given, as serve does for a request without a fault.
+func (s *Server) serveFault(rp *reply, f Fault, api func(context.Context) *httptest.ResponseRecorder) {
+	ctx := rp.ctx
+	switch f.Kind {
+	case FaultStatus:
+		code := f.Status
+		if code == 0 {
+			code = http.StatusInternalServerError
+		}
+		rec := jsonRecorder(code, messageBody{Message: fmt.Sprintf("panthertest: injected fault: %d %s", code, http.StatusText(code))})
+		if f.RetryAfter != "" {
+			rec.Header().Set("Retry-After", f.RetryAfter)
+		}
+		rp.send(rec)
+	case FaultAfterWrite:
+		api(ctx) // applied, answer discarded
+		code := f.Status
+		if code == 0 {
+			code = http.StatusServiceUnavailable
+		}
+		rp.send(jsonRecorder(code, messageBody{Message: fmt.Sprintf("panthertest: injected fault after write: %d %s", code, http.StatusText(code))}))
+	case FaultReset:
+		rp.await()
+		reset(rp.w)
+	case FaultSlowBody:
+		rec := api(ctx)
+		rp.status = rec.Code
+		rp.await()
+		s.writeSlow(ctx, rp.w, rec, f.Delay)
+	case FaultHTML:
+		rp.status = http.StatusOK
+		rp.await()
+		writeHTML(rp.w)
+	case FaultHugeBody:
+		rp.status = http.StatusOK
+		rp.await()
+		s.writeHuge(ctx, rp.w, f.Size)
+	case FaultEndlessCursor:
+		rp.send(api(context.WithValue(ctx, endlessKey{}, true)))
+	}
+}
+
+// endlessKey marks the context of a request that consumed a
+// FaultEndlessCursor; UserList then hands its cursor back.
+type endlessKey struct{}
 
 // reset closes the connection under w with no response; the linger of 0
 // makes it a TCP RST rather than an orderly close.

@@ -26,8 +26,6 @@ type handlers struct {
 
 var _ api.StrictServerInterface = handlers{}
 
-type endlessKey struct{}
-
 // UserList implements GET /users.
 func (h handlers) UserList(ctx context.Context, req api.UserListRequestObject) (api.UserListResponseObject, error) {
 	q, err := parseList(req.Params)

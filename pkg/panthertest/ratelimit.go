@@ -2,7 +2,28 @@ package panthertest
 
 // This file holds the rate limiter behind WithRateLimit.
 
-import "time"
+import (
+	"net/http"
+	"net/http/httptest"
+	"time"
+)
+
+// rateLimit is the 429 to answer when the request is beyond the rate limit,
+// or nil.
+func (s *Server) rateLimit() *httptest.ResponseRecorder {
+	if s.limiter == nil {
+		return nil
+	}
+	s.fmu.Lock()
+	ok := s.limiter.allow(s.cfg.now())
+	s.fmu.Unlock()
+	if ok {
+		return nil
+	}
+	rec := jsonRecorder(http.StatusTooManyRequests, messageBody{Message: "Too Many Requests: rate limit exceeded"})
+	rec.Header().Set("Retry-After", "1")
+	return rec
+}
 
 // rateLimiter is a sliding-window log: it remembers the times of the last
 // rps accepted requests and rejects a request when the oldest of them is

@@ -1,9 +1,10 @@
 package panthertest
 
-// This file is the request pipeline around the generated handlers: rate
-// limit, routing errors, auth, faults, request validation and response
-// validation, in that order, with the response held until the latency since
-// arrival has passed. Validation itself is in validate.go.
+// This file is the request pipeline, read top to bottom in serve: rate
+// limit, routing, auth, the body's size, then an injected fault (faults.go)
+// or the API itself (request validation in validate.go, the generated
+// handlers, response validation), with the response held until the latency
+// since arrival has passed.
 
 import (
 	"bytes"
@@ -22,120 +23,79 @@ import (
 // maxRequestBody bounds what the fake reads (and logs) of a request body.
 const maxRequestBody = 1 << 20
 
-// serve is the whole fake as an http.HandlerFunc.
+// serve is the whole fake as an http.HandlerFunc: each step either answers
+// or passes the request on to the next.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	// Latency is the time from arrival to response, as a remote server's
 	// would be: the fake's own work happens within it, not on top of it.
-	ready := time.Now().Add(s.cfg.latency)
+	rp := &reply{s: s, w: w, ctx: r.Context(), ready: time.Now().Add(s.cfg.latency)}
 	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
 	entry := s.record(r, body)
-	status := 0
-	defer func() { s.setEntry(entry, func(e *Request) { e.Status = status }) }()
-	awaitReady := func() {
-		if !s.wait(r.Context(), time.Until(ready)) {
-			// Client gone or server closing: send nothing rather than the
-			// empty 200 net/http would write for a handler that returns.
-			panic(http.ErrAbortHandler)
-		}
-	}
-	send := func(rec *httptest.ResponseRecorder) {
-		awaitReady()
-		writeHead(w, rec)
-		_, _ = w.Write(rec.Body.Bytes())
-		status = rec.Code
-	}
-	ctx := r.Context()
+	defer func() { s.setEntry(entry, func(e *Request) { e.Status = rp.status }) }()
 
-	if s.limiter != nil {
-		s.fmu.Lock()
-		ok := s.limiter.allow(s.cfg.now())
-		s.fmu.Unlock()
-		if !ok {
-			rec := jsonRecorder(http.StatusTooManyRequests, messageBody{Message: "Too Many Requests: rate limit exceeded"})
-			rec.Header().Set("Retry-After", "1")
-			send(s.checked(r, nil, nil, rec))
-			return
-		}
+	if rec := s.rateLimit(); rec != nil {
+		rp.send(s.checked(r, nil, nil, rec))
+		return
 	}
 
 	path, ok := s.stripPrefix(r.URL.EscapedPath())
 	if !ok {
-		send(s.checked(r, nil, nil, notFoundRoute(r)))
+		rp.send(s.checked(r, nil, nil, notFoundRoute(r)))
 		return
 	}
 	op, params, rerr := s.spec.match(r.Method, path)
 	if rerr != nil {
-		var rec *httptest.ResponseRecorder
-		if rerr.status == http.StatusMethodNotAllowed {
-			rec = jsonRecorder(http.StatusMethodNotAllowed, messageBody{
-				Message: fmt.Sprintf("method %s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, rerr.allow),
-			})
-			rec.Header().Set("Allow", rerr.allow)
-		} else {
-			rec = notFoundRoute(r)
-		}
-		send(s.checked(r, nil, nil, rec))
+		rp.send(s.checked(r, nil, nil, routeErrorRecorder(r, rerr)))
 		return
 	}
 	s.setEntry(entry, func(e *Request) { e.Op = op.id })
 
 	if code, msg := s.authorize(r, op); code != 0 {
-		send(s.checked(r, op, params, jsonRecorder(code, msg)))
+		rp.send(s.checked(r, op, params, jsonRecorder(code, msg)))
 		return
 	}
-	if readErr != nil {
-		send(s.checked(r, op, params, jsonRecorder(http.StatusBadRequest, messageBody{Message: "cannot read request body: " + readErr.Error()})))
-		return
-	}
-	if len(body) > maxRequestBody {
-		send(s.checked(r, op, params, jsonRecorder(http.StatusRequestEntityTooLarge, messageBody{
-			Message: fmt.Sprintf("request body larger than %d bytes", maxRequestBody),
-		})))
+
+	if rec := bodyError(body, readErr); rec != nil {
+		rp.send(s.checked(r, op, params, rec))
 		return
 	}
 
 	f, faulty := s.takeFault(op.id)
 	if !faulty {
-		send(s.runAPI(ctx, r, path, body, op, params))
+		rp.send(s.runAPI(rp.ctx, r, path, body, op, params))
 		return
 	}
-	switch f.Kind {
-	case FaultStatus:
-		code := f.Status
-		if code == 0 {
-			code = http.StatusInternalServerError
-		}
-		rec := jsonRecorder(code, messageBody{Message: fmt.Sprintf("panthertest: injected fault: %d %s", code, http.StatusText(code))})
-		if f.RetryAfter != "" {
-			rec.Header().Set("Retry-After", f.RetryAfter)
-		}
-		send(rec)
-	case FaultAfterWrite:
-		s.runAPI(ctx, r, path, body, op, params) // applied, answer discarded
-		code := f.Status
-		if code == 0 {
-			code = http.StatusServiceUnavailable
-		}
-		send(jsonRecorder(code, messageBody{Message: fmt.Sprintf("panthertest: injected fault after write: %d %s", code, http.StatusText(code))}))
-	case FaultReset:
-		awaitReady()
-		reset(w)
-	case FaultSlowBody:
-		rec := s.runAPI(ctx, r, path, body, op, params)
-		status = rec.Code
-		awaitReady()
-		s.writeSlow(ctx, w, rec, f.Delay)
-	case FaultHTML:
-		status = http.StatusOK
-		awaitReady()
-		writeHTML(w)
-	case FaultHugeBody:
-		status = http.StatusOK
-		awaitReady()
-		s.writeHuge(ctx, w, f.Size)
-	case FaultEndlessCursor:
-		send(s.runAPI(context.WithValue(ctx, endlessKey{}, true), r, path, body, op, params))
+	s.serveFault(rp, f, func(ctx context.Context) *httptest.ResponseRecorder {
+		return s.runAPI(ctx, r, path, body, op, params)
+	})
+}
+
+// reply is where serve sends its one response: it holds the response until
+// the latency since arrival has passed and remembers the status sent, for
+// the request log.
+type reply struct {
+	s      *Server
+	w      http.ResponseWriter
+	ctx    context.Context // the request's
+	ready  time.Time       // arrival + WithLatency
+	status int             // 0 until a response is sent
+}
+
+// await blocks until the latency has passed. If the client goes away or the
+// server closes first, it aborts the handler so that nothing is sent,
+// rather than the empty 200 net/http would write for a handler that returns.
+func (rp *reply) await() {
+	if !rp.s.wait(rp.ctx, time.Until(rp.ready)) {
+		panic(http.ErrAbortHandler)
 	}
+}
+
+// send writes rec once the latency has passed.
+func (rp *reply) send(rec *httptest.ResponseRecorder) {
+	rp.await()
+	writeHead(rp.w, rec)
+	_, _ = rp.w.Write(rec.Body.Bytes())
+	rp.status = rec.Code
 }
 
 // stripPrefix removes the WithPathPrefix prefix from an escaped path.
@@ -152,6 +112,33 @@ func (s *Server) stripPrefix(escaped string) (string, bool) {
 
 func notFoundRoute(r *http.Request) *httptest.ResponseRecorder {
 	return jsonRecorder(http.StatusNotFound, messageBody{Message: fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path)})
+}
+
+// routeErrorRecorder is the answer to a request that matched no operation:
+// 405 with Allow when the path exists, 404 otherwise.
+func routeErrorRecorder(r *http.Request, rerr *routeError) *httptest.ResponseRecorder {
+	if rerr.status != http.StatusMethodNotAllowed {
+		return notFoundRoute(r)
+	}
+	rec := jsonRecorder(http.StatusMethodNotAllowed, messageBody{
+		Message: fmt.Sprintf("method %s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, rerr.allow),
+	})
+	rec.Header().Set("Allow", rerr.allow)
+	return rec
+}
+
+// bodyError is the answer to a request whose body could not be read or is
+// larger than maxRequestBody, or nil.
+func bodyError(body []byte, readErr error) *httptest.ResponseRecorder {
+	if readErr != nil {
+		return jsonRecorder(http.StatusBadRequest, messageBody{Message: "cannot read request body: " + readErr.Error()})
+	}
+	if len(body) > maxRequestBody {
+		return jsonRecorder(http.StatusRequestEntityTooLarge, messageBody{
+			Message: fmt.Sprintf("request body larger than %d bytes", maxRequestBody),
+		})
+	}
+	return nil
 }
 
 // runAPI validates the request, runs the generated handler and validates its
