@@ -362,3 +362,46 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// TestCallerTransportSeesTheKey: the key is set under its canonical name, so
+// a transport the caller plugs in finds it with Header.Get (a stub that
+// checks the key) and a redacting middleware removes it with Header.Del,
+// for the wrapper's calls and Raw()'s alike.
+func TestCallerTransportSeesTheKey(t *testing.T) {
+	t.Parallel()
+	srv := panthertest.NewServer(panthertest.WithTB(t), panthertest.WithUsers(1))
+	var mu sync.Mutex
+	var seen, leftAfterDel []string
+	base := srv.Client().Transport
+	tr := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		seen = append(seen, r.Header.Get("X-API-Key"))
+		h := r.Header.Clone()
+		h.Del("X-API-Key")
+		leftAfterDel = append(leftAfterDel, fmt.Sprint(len(h.Values("x-api-key"))))
+		for k := range h {
+			if strings.EqualFold(k, "X-API-Key") {
+				leftAfterDel[len(leftAfterDel)-1] = "left under " + k
+			}
+		}
+		mu.Unlock()
+		return base.RoundTrip(r)
+	})
+	c := newClient(t, srv.URL, srv.Token, panther.WithHTTPClient(&http.Client{Transport: tr}))
+	if _, err := c.Users.Get(t.Context(), *srv.Users()[0].Id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Raw().UserListWithResponse(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 2 || seen[0] != srv.Token || seen[1] != srv.Token {
+		t.Errorf("Header.Get(\"X-API-Key\") in the caller's transport = %q, want the token twice", seen)
+	}
+	for _, left := range leftAfterDel {
+		if left != "0" {
+			t.Errorf("Header.Del(\"X-API-Key\") left the key: %s", left)
+		}
+	}
+}
