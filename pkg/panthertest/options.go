@@ -1,8 +1,12 @@
 package panthertest
 
-// This file holds the functional options accepted by NewServer and Start.
+// This file holds the functional options accepted by NewServer and Start,
+// and the rule each value must meet.
 
 import (
+	"errors"
+	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +14,9 @@ import (
 	"github.com/pantherkit/panther-go/api"
 )
 
-// Option configures a Server; pass options to [NewServer] or [Start].
+// Option configures a Server; pass options to [NewServer] or [Start]. An
+// option given a bad value is never clamped or ignored: Start returns an
+// error naming the option and the rule, and NewServer panics with it.
 type Option func(*config)
 
 type config struct {
@@ -23,7 +29,15 @@ type config struct {
 	validate bool
 	users    int
 	now      func() time.Time
-	keep     int // request log entries kept; 0: all
+	keep     int   // request log entries kept; 0: all
+	err      error // the first bad option value
+}
+
+// fail records that option was given a bad value; the first one wins.
+func (c *config) fail(option, format string, args ...any) {
+	if c.err == nil {
+		c.err = errors.New("panthertest: " + option + ": " + fmt.Sprintf(format, args...))
+	}
 }
 
 func defaultConfig() config {
@@ -44,29 +58,51 @@ func WithTB(tb testing.TB) Option { //nolint:thelper // an option, not a helper
 // WithLatency holds every response until d has passed since its request
 // arrived, as a remote API's latency would: the fake's own work happens
 // within d, not on top of it. The wait ends early, with no response, when
-// the request's context is canceled or the server is closed.
+// the request's context is canceled or the server is closed. A negative d is
+// an error.
 func WithLatency(d time.Duration) Option {
-	return func(c *config) { c.latency = max(d, 0) }
+	return func(c *config) {
+		if d < 0 {
+			c.fail("WithLatency", "must not be negative, got %v", d)
+			return
+		}
+		c.latency = d
+	}
 }
 
 // WithRateLimit answers 429 with "Retry-After: 1" to any request beyond rps
 // accepted requests in the preceding second (a sliding window over the
 // server's clock, so the outcome of request N depends only on the times of
-// earlier requests). Rejected requests do not count. rps <= 0 disables it.
+// earlier requests). Rejected requests do not count. rps 0 disables it (the
+// default); a negative rps is an error.
 func WithRateLimit(rps int) Option {
-	return func(c *config) { c.rps = max(rps, 0) }
+	return func(c *config) {
+		if rps < 0 {
+			c.fail("WithRateLimit", "must not be negative (0 disables the limit), got %d", rps)
+			return
+		}
+		c.rps = rps
+	}
 }
 
 // WithPathPrefix serves the API under prefix (e.g. "/v1"), as a gateway in
 // front of Panther would; the prefix is part of [Server.URL]. Requests
-// outside the prefix get 404.
+// outside the prefix get 404. Leading and trailing slashes are optional. A
+// prefix that would need escaping in a URL (a space, "?", "#" or "%" in it)
+// is an error: the fake matches the prefix as the request carries it.
 func WithPathPrefix(prefix string) Option {
 	return func(c *config) {
-		prefix = strings.Trim(prefix, "/")
-		if prefix != "" {
-			prefix = "/" + prefix
+		p := strings.Trim(prefix, "/")
+		if p != "" {
+			p = "/" + p
 		}
-		c.prefix = prefix
+		// The fake compares the prefix with both the escaped and the
+		// decoded path of a request, so the two must be the same.
+		if u, err := url.Parse(p); err != nil || u.EscapedPath() != p || u.Path != p {
+			c.fail("WithPathPrefix", "%q must be a URL path that needs no escaping, e.g. \"/v1\"", prefix)
+			return
+		}
+		c.prefix = p
 	}
 }
 
@@ -77,9 +113,16 @@ func WithAddr(addr string) Option {
 }
 
 // WithRoles replaces the default roles ([DefaultRoles]). Every role needs a
-// unique non-empty id and name.
+// unique non-empty id and name, and there must be at least one: anything
+// else is an error.
 func WithRoles(roles ...api.UserAPIRole) Option {
-	return func(c *config) { c.roles = cloneRoles(roles) }
+	return func(c *config) {
+		if err := checkRoles(roles); err != nil {
+			c.fail("WithRoles", "%v", err)
+			return
+		}
+		c.roles = cloneRoles(roles)
+	}
 }
 
 // WithSpecValidation turns validation of requests and responses against the
@@ -90,23 +133,39 @@ func WithSpecValidation(on bool) Option {
 }
 
 // WithRequestLog keeps only the n most recent requests for [Server.Requests]
-// (n <= 0: all, the default). A long-running fake, such as `panther
-// fake-server`, sets it so that its memory does not grow with every request.
+// (n 0: all, the default; a negative n is an error). A long-running fake,
+// such as `panther fake-server`, sets it so that its memory does not grow
+// with every request.
 func WithRequestLog(n int) Option {
-	return func(c *config) { c.keep = max(n, 0) }
+	return func(c *config) {
+		if n < 0 {
+			c.fail("WithRequestLog", "must not be negative (0 keeps every request), got %d", n)
+			return
+		}
+		c.keep = n
+	}
 }
 
-// WithUsers seeds n users at start, as [Server.SeedUsers] does.
+// WithUsers seeds n users at start, as [Server.SeedUsers] does. A negative n
+// is an error.
 func WithUsers(n int) Option {
-	return func(c *config) { c.users = max(n, 0) }
+	return func(c *config) {
+		if n < 0 {
+			c.fail("WithUsers", "must not be negative, got %d", n)
+			return
+		}
+		c.users = n
+	}
 }
 
 // WithClock sets the clock used for createdAt and the rate limit (default
-// time.Now), so tests can make both deterministic.
+// time.Now), so tests can make both deterministic. A nil clock is an error.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) {
-		if now != nil {
-			c.now = now
+		if now == nil {
+			c.fail("WithClock", "the clock must not be nil")
+			return
 		}
+		c.now = now
 	}
 }

@@ -51,7 +51,9 @@ type Server struct {
 
 // NewServer starts a fake listening on 127.0.0.1 on a free port (or the
 // address given with WithAddr). Like httptest.NewServer it panics if it
-// cannot listen; use [Start] to get an error instead.
+// cannot listen, and, as httptest does for misuse, if an option has a bad
+// value (e.g. "panthertest: WithLatency: must not be negative, got -1s");
+// use [Start] to get an error instead.
 func NewServer(opts ...Option) *Server {
 	s, err := Start(opts...)
 	if err != nil {
@@ -102,8 +104,8 @@ func newServer(opts []Option) (*Server, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if err := checkRoles(cfg.roles); err != nil {
-		return nil, err
+	if cfg.err != nil {
+		return nil, cfg.err
 	}
 	sp, err := loadSpec()
 	if err != nil {

@@ -72,17 +72,19 @@ func newStore(roles []api.UserAPIRole) *store {
 	}
 }
 
+// checkRoles applies WithRoles' rule: at least one role, each with a unique
+// non-empty id and name.
 func checkRoles(roles []api.UserAPIRole) error {
 	if len(roles) == 0 {
-		return errors.New("panthertest: no roles")
+		return errors.New("no roles")
 	}
 	ids, names := map[string]bool{}, map[string]bool{}
 	for _, r := range roles {
 		if r.Id == nil || *r.Id == "" || r.Name == nil || *r.Name == "" {
-			return errors.New("panthertest: every role needs an id and a name")
+			return errors.New("every role needs an id and a name")
 		}
 		if ids[*r.Id] || names[*r.Name] {
-			return fmt.Errorf("panthertest: duplicate role %q (%s)", *r.Name, *r.Id)
+			return fmt.Errorf("duplicate role %q (%s)", *r.Name, *r.Id)
 		}
 		ids[*r.Id], names[*r.Name] = true, true
 	}
