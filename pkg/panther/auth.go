@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -30,12 +31,27 @@ var ErrCrossOriginRedirect = errors.New("panther: redirect to another origin ref
 // formatted, and holds the value behind a pointer so that printing a struct
 // containing it (fmt cannot call methods of unexported fields) shows an
 // address rather than the token.
-type secret struct{ p *string }
+type secret struct{ p *secretForms }
 
-func newSecret(s string) secret { return secret{p: &s} }
+// secretForms is the token as given and as it may appear in a URL (path- or
+// query-escaped, when escaping changes it), each of which redact cuts.
+type secretForms struct {
+	token string
+	forms []string
+}
 
-func (s secret) empty() bool    { return s.p == nil || *s.p == "" }
-func (s secret) reveal() string { return *s.p }
+func newSecret(s string) secret {
+	f := &secretForms{token: s, forms: []string{s}}
+	for _, e := range []string{url.PathEscape(s), url.QueryEscape(s)} {
+		if !slices.Contains(f.forms, e) {
+			f.forms = append(f.forms, e)
+		}
+	}
+	return secret{p: f}
+}
+
+func (s secret) empty() bool    { return s.p == nil || s.p.token == "" }
+func (s secret) reveal() string { return s.p.token }
 
 // String reports whether a token is set, never the token.
 func (s secret) String() string {
@@ -48,33 +64,42 @@ func (s secret) String() string {
 func (s secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(s.String())) }
 func (s secret) LogValue() slog.Value       { return slog.StringValue(s.String()) }
 
-// redact replaces the token in text, in case a server echoes it in a
-// message or a caller pastes it where a URL goes. It ignores case, since a
+// redact replaces the token, raw or URL-escaped, in text, in case a server
+// echoes it in a message or puts it in a redirect. It ignores case, since a
 // host name, for one, is lowercased before it is printed.
 func (s secret) redact(text string) string {
 	if !s.in(text) {
 		return text
 	}
-	tok := *s.p
-	var b strings.Builder
-	for i := 0; i < len(text); {
-		if i+len(tok) <= len(text) && strings.EqualFold(text[i:i+len(tok)], tok) {
-			b.WriteString("[redacted]")
-			i += len(tok)
-			continue
+	for _, tok := range s.p.forms {
+		var b strings.Builder
+		for i := 0; i < len(text); {
+			if i+len(tok) <= len(text) && strings.EqualFold(text[i:i+len(tok)], tok) {
+				b.WriteString("[redacted]")
+				i += len(tok)
+				continue
+			}
+			b.WriteByte(text[i])
+			i++
 		}
-		b.WriteByte(text[i])
-		i++
+		text = b.String()
 	}
-	return b.String()
+	return text
 }
 
-// in reports whether text contains the token, ignoring case.
+// in reports whether text contains the token, raw or URL-escaped, ignoring
+// case.
 func (s secret) in(text string) bool {
-	if s.empty() || len(text) < len(*s.p) {
+	if s.empty() || len(text) < len(s.p.token) {
 		return false
 	}
-	return strings.Contains(strings.ToLower(text), strings.ToLower(*s.p))
+	lower := strings.ToLower(text)
+	for _, tok := range s.p.forms {
+		if strings.Contains(lower, strings.ToLower(tok)) {
+			return true
+		}
+	}
+	return false
 }
 
 // origin is what the key is bound to: scheme, host and port, normalized so
@@ -172,8 +197,8 @@ func deleteAPIKey(h http.Header) {
 }
 
 // scrubbingDoer is what the generated client (Raw()'s too) sends requests
-// with: hc, with the token cut from the URL that net/http quotes in its
-// errors, which for a refused redirect is the redirect's target.
+// with: hc, with the token cut from the errors net/http returns (their URL,
+// for a refused redirect, is the redirect's target).
 type scrubbingDoer struct {
 	hc  *http.Client
 	key secret
@@ -181,30 +206,74 @@ type scrubbingDoer struct {
 
 func (d scrubbingDoer) Do(req *http.Request) (*http.Response, error) {
 	resp, err := d.hc.Do(req)
-	if err == nil || !d.key.in(err.Error()) {
-		return resp, err
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return resp, &url.Error{Op: ue.Op, URL: d.key.redact(ue.URL), Err: d.key.scrub(ue.Err)}
-	}
 	return resp, d.key.scrub(err)
 }
 
-// scrub returns err unchanged unless its text contains the token; then it
-// returns an error with the token redacted from the text that still unwraps
-// to err for errors.Is (context.Canceled and the like).
+// scrub returns err unchanged unless the token, in any form, is somewhere in
+// its chain (in the text of any error it wraps, or in a *url.Error's URL).
+// Then it returns a copy of the chain in which no error holds the token:
+// each *url.Error is copied with its URL redacted, and every other error
+// that holds it is replaced by one with its text redacted that still
+// matches, with errors.Is, whatever the original matched (context.Canceled
+// and the like) and still reports its Timeout.
 func (s secret) scrub(err error) error {
-	if err == nil || !s.in(err.Error()) {
+	if err == nil || !s.taints(err) {
 		return err
 	}
-	return &redactedError{msg: s.redact(err.Error()), err: err}
+	if ue, ok := err.(*url.Error); ok { //nolint:errorlint // this node, not the chain
+		return &url.Error{Op: ue.Op, URL: s.redact(ue.URL), Err: s.scrub(ue.Err)}
+	}
+	r := &redactedError{msg: s.redact(err.Error()), orig: err}
+	switch u := err.(type) { //nolint:errorlint // this node's own wrapping
+	case interface{ Unwrap() error }:
+		if next := u.Unwrap(); next != nil {
+			r.next = []error{s.scrub(next)}
+		}
+	case interface{ Unwrap() []error }:
+		for _, next := range u.Unwrap() {
+			r.next = append(r.next, s.scrub(next))
+		}
+	}
+	return r
 }
 
+// taints reports whether err or anything it wraps holds the token.
+func (s secret) taints(err error) bool {
+	if err == nil {
+		return false
+	}
+	if s.in(err.Error()) {
+		return true
+	}
+	switch u := err.(type) { //nolint:errorlint // walking the chain by hand
+	case *url.Error:
+		return s.in(u.URL) || s.taints(u.Err)
+	case interface{ Unwrap() error }:
+		return s.taints(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		return slices.ContainsFunc(u.Unwrap(), s.taints)
+	}
+	return false
+}
+
+// redactedError stands in for an error that held the token.
 type redactedError struct {
-	msg string
-	err error
+	msg  string
+	orig error   // for Is and Timeout only: never returned
+	next []error // the scrubbed errors orig wrapped
 }
 
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+func (e *redactedError) Error() string   { return e.msg }
+func (e *redactedError) Unwrap() []error { return e.next }
+
+// Is matches what the original error matched.
+func (e *redactedError) Is(target error) bool { return errors.Is(e.orig, target) }
+
+// Timeout reports whether the original error was a timeout, as net.Error.
+func (e *redactedError) Timeout() bool {
+	var t interface{ Timeout() bool }
+	return errors.As(e.orig, &t) && t.Timeout()
+}
+
+// Temporary is Timeout, as net.Error asks.
+func (e *redactedError) Temporary() bool { return e.Timeout() }

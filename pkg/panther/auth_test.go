@@ -294,6 +294,10 @@ func TestTokenNeverLeaks(t *testing.T) {
 		case "/users/html":
 			w.Header().Set("Content-Type", "text/html")
 			fmt.Fprintf(w, "<html>%s</html>", key)
+		case "/users/redirect-host":
+			http.Redirect(w, r, "http://"+strings.ToLower(key)+".localhost:1/users", http.StatusFound)
+		case "/users/redirect-escaped":
+			http.Redirect(w, r, "http://localhost:1/"+url.PathEscape(key+"{}"), http.StatusTemporaryRedirect)
 		default:
 			http.Redirect(w, r, "http://localhost:1/"+key, http.StatusFound)
 		}
@@ -304,11 +308,19 @@ func TestTokenNeverLeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(ec.CloseIdleConnections)
-	for _, id := range []string{"json", "text", "bad-json", "html", "redirect"} {
+	for _, id := range []string{"json", "text", "bad-json", "html", "redirect", "redirect-host", "redirect-escaped"} {
 		_, err := ec.Users.Get(ctx, id)
 		record(err)
-		_, err = ec.Raw().UserGetWithResponse(ctx, id)
-		record(err)
+		_, rerr := ec.Raw().UserGetWithResponse(ctx, id)
+		record(rerr)
+		// Redacted, the chain still matches what it matched.
+		if strings.HasPrefix(id, "redirect") && (!errors.Is(err, panther.ErrCrossOriginRedirect) || !errors.Is(rerr, panther.ErrCrossOriginRedirect)) {
+			t.Errorf("Get(%s) = %v, Raw = %v; want both to match ErrCrossOriginRedirect", id, err, rerr)
+		}
+		var ue *url.Error
+		if strings.HasPrefix(id, "redirect") && !errors.As(err, &ue) {
+			t.Errorf("Get(%s) = %v; want a *url.Error in the chain", id, err)
+		}
 	}
 	// Errors from NewClient itself, with the token in the wrong place.
 	for _, base := range []string{"https://user:" + testToken + "@api.example.com", "https://api.example.com/?key=" + testToken,
@@ -323,7 +335,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 		t.Errorf("only %d errors collected; the test no longer drives the failures it means to", len(errs))
 	}
 	for _, err := range errs {
-		printed = append(printed, err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
+		printed = append(printed, chainTexts(err)...)
 		var apiErr *panther.APIError
 		if errors.As(err, &apiErr) {
 			printed = append(printed, fmt.Sprintf("%+v %#v", *apiErr, *apiErr))
@@ -349,6 +361,34 @@ func TestTokenNeverLeaks(t *testing.T) {
 			t.Errorf("log lacks %s", want)
 		}
 	}
+}
+
+// chainTexts prints err and every error it wraps, to any depth (Unwrap with
+// one or many results), each with Error, %v, %+v and %#v, and the URL of
+// every *url.Error among them: everything a caller walking the chain with
+// errors.Unwrap or errors.As could see.
+func chainTexts(err error) []string {
+	var out []string
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		out = append(out, e.Error(), fmt.Sprintf("%v", e), fmt.Sprintf("%+v", e), fmt.Sprintf("%#v", e))
+		if ue, ok := e.(*url.Error); ok {
+			out = append(out, ue.URL)
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, n := range u.Unwrap() {
+				walk(n)
+			}
+		}
+	}
+	walk(err)
+	return out
 }
 
 // lockedWriter serializes writes of concurrent log calls.

@@ -104,8 +104,10 @@ func newClient(baseURL string, fromEnv bool, opts []Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	// Errors about the base URL quote parts of it: cut the token from them,
-	// in case it was pasted there too.
+	if containsToken(cfg.token, baseURL) {
+		// Everything prints the base URL; a token in it would be everywhere.
+		return nil, errors.New("panther: the base URL contains the API token: pass the token only with WithAPIToken (or PANTHER_API_TOKEN), never in the URL")
+	}
 	base, err := parseBaseURL(baseURL)
 	if err != nil {
 		return nil, cfg.token.scrub(err)
@@ -161,7 +163,7 @@ func (c *Client) String() string {
 	if c == nil {
 		return "panther.Client(nil)"
 	}
-	return fmt.Sprintf("panther.Client{BaseURL: %q, UserAgent: %q, Token: %s}", c.printableBase(), c.cfg.userAgent, c.cfg.token)
+	return fmt.Sprintf("panther.Client{BaseURL: %q, UserAgent: %q, Token: %s}", c.base, c.cfg.userAgent, c.cfg.token)
 }
 
 // Format prints [Client.String] for every verb, so %v, %+v, %#v and %s all
@@ -174,15 +176,25 @@ func (c *Client) LogValue() slog.Value {
 		return slog.StringValue("<nil>")
 	}
 	return slog.GroupValue(
-		slog.String("base_url", c.printableBase()),
+		slog.String("base_url", c.base.String()),
 		slog.String("user_agent", c.cfg.userAgent),
 		slog.Any("token", c.cfg.token),
 	)
 }
 
-// printableBase is the base URL for printing: without the token, in case a
-// caller pasted it there.
-func (c *Client) printableBase() string { return c.cfg.token.redact(c.base.String()) }
+// containsToken reports whether raw, as given or percent-decoded, holds the
+// token in any form.
+func containsToken(key secret, raw string) bool {
+	if key.in(raw) {
+		return true
+	}
+	for _, unescape := range []func(string) (string, error){url.PathUnescape, url.QueryUnescape} {
+		if u, err := unescape(raw); err == nil && key.in(u) {
+			return true
+		}
+	}
+	return false
+}
 
 // Option configures a Client in [NewClient]. Options that get an invalid
 // value make NewClient fail with an error naming the option.
