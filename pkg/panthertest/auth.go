@@ -42,7 +42,7 @@ func (s *Server) NewToken(perms ...Permission) string {
 func (s *Server) authorize(r *http.Request, op *operation) (status int, body any) {
 	key := r.Header.Get(apiKeyHeader)
 	if key == "" {
-		return http.StatusUnauthorized, messageBody{Message: "Unauthorized: missing X-API-Key header"}
+		return http.StatusUnauthorized, messageBody{Message: "Unauthorized: missing " + apiKeyHeader + " header"}
 	}
 	s.mu.Lock()
 	perms, ok := s.tokens[key]

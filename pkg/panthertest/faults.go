@@ -149,8 +149,6 @@ func (s *Server) takeFault(op string) (Fault, bool) {
 	return Fault{}, false
 }
 
-const opList = "user#list"
-
 // serveFault answers a request that consumed f, in place of serve's usual
 // answer. api runs the request through validation and the handlers with the
 // context given, as serve does for a request without a fault.

@@ -28,7 +28,7 @@ var _ api.StrictServerInterface = handlers{}
 
 // UserList implements GET /users.
 func (h handlers) UserList(ctx context.Context, req api.UserListRequestObject) (api.UserListResponseObject, error) {
-	q, err := parseList(req.Params)
+	q, err := parseList(req.Params, h.s.spec.pageSize)
 	if err != nil {
 		return listBadRequest{Message: err.Error()}, nil
 	}

@@ -12,12 +12,39 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/pantherkit/panther-go/api"
 )
 
 // MaxLimit is the largest page size the list operation accepts, and its
 // default.
+//
+// The fake enforces what the embedded spec declares for user#list's limit
+// parameter (its maximum and default); MaxLimit is a copy for callers, and a
+// test keeps it equal to both.
 const MaxLimit = 60
+
+// opList is the list operation's id.
+const opList = "user#list"
+
+// pageSize is user#list's page-size rule, as the spec's limit parameter
+// declares it: a limit outside 1..max is a 400, no limit means def.
+type pageSize struct{ max, def int }
+
+// listPageSize reads the page-size rule from user#list's limit parameter.
+func listPageSize(op *openapi3.Operation) (pageSize, error) {
+	p := op.Parameters.GetByInAndName(openapi3.ParameterInQuery, "limit")
+	if p == nil || p.Schema == nil || p.Schema.Value == nil {
+		return pageSize{}, fmt.Errorf("%s has no limit parameter", opList)
+	}
+	sch := p.Schema.Value
+	def, ok := sch.Default.(float64)
+	if sch.Max == nil || !ok {
+		return pageSize{}, fmt.Errorf("%s's limit parameter declares no maximum or no default", opList)
+	}
+	return pageSize{max: int(*sch.Max), def: int(def)}, nil
+}
 
 // listQuery is a list request after parsing.
 type listQuery struct {
@@ -50,10 +77,10 @@ func decodeCursor(c string) (uint64, error) {
 	return 0, fmt.Errorf("invalid cursor %q", c)
 }
 
-// parseList turns the generated params into a listQuery. Empty values (the
-// spec allows them) count as absent.
-func parseList(p api.UserListParams) (listQuery, error) {
-	q := listQuery{limit: MaxLimit}
+// parseList turns the generated params into a listQuery, with the page size
+// checked against size. Empty values (the spec allows them) count as absent.
+func parseList(p api.UserListParams, size pageSize) (listQuery, error) {
+	q := listQuery{limit: size.def}
 	if c := deref(p.Cursor); c != "" {
 		seq, err := decodeCursor(c)
 		if err != nil {
@@ -62,8 +89,8 @@ func parseList(p api.UserListParams) (listQuery, error) {
 		q.after = seq
 	}
 	if p.Limit != nil {
-		if *p.Limit < 1 || *p.Limit > MaxLimit {
-			return q, fmt.Errorf("limit must be between 1 and %d, got %d", MaxLimit, *p.Limit)
+		if *p.Limit < 1 || *p.Limit > int64(size.max) {
+			return q, fmt.Errorf("limit must be between 1 and %d, got %d", size.max, *p.Limit)
 		}
 		q.limit = int(*p.Limit)
 	}

@@ -2,7 +2,8 @@ package panthertest
 
 // This file loads the embedded openapi.yaml and derives the fake's routing
 // table from it, so the paths, methods and operation ids the fake answers are
-// exactly those the spec declares.
+// exactly those the spec declares (and user#list's page size, read in
+// list.go).
 
 import (
 	"context"
@@ -37,8 +38,9 @@ type pathRoute struct {
 // spec is the routing table derived from the document; it is read-only once
 // built and shared by every Server in the process.
 type spec struct {
-	routes []*pathRoute
-	ops    map[string]*operation // by operationId
+	routes   []*pathRoute
+	ops      map[string]*operation // by operationId
+	pageSize pageSize              // user#list's limit rule
 }
 
 var loadSpec = sync.OnceValues(func() (*spec, error) {
@@ -86,6 +88,13 @@ var loadSpec = sync.OnceValues(func() (*spec, error) {
 		slices.Sort(methods)
 		pr.allow = strings.Join(methods, ", ")
 		sp.routes = append(sp.routes, pr)
+	}
+	list := sp.ops[opList]
+	if list == nil {
+		return nil, fmt.Errorf("openapi.yaml has no %s operation", opList)
+	}
+	if sp.pageSize, err = listPageSize(list.route.Operation); err != nil {
+		return nil, fmt.Errorf("openapi.yaml: %w", err)
 	}
 	return sp, nil
 })
