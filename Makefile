@@ -5,10 +5,11 @@
 GO              ?= go
 GOLANGCI_LINT   := $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 OASDIFF         := $(GO) run github.com/oasdiff/oasdiff@v1.37.0
+APIDIFF         := $(GO) run golang.org/x/exp/cmd/apidiff@v0.0.0-20261113113407-e3970619a1a4
 REV             ?= HEAD~1
 FUZZTIME        ?= 10s
 
-.PHONY: demo check generate check-generated check-tidy spec-verify spec-diff lint test fuzz bench
+.PHONY: demo check generate update-spec check-generated check-tidy spec-verify spec-diff lint test fuzz bench
 
 demo: ## Run `panther demo`: the whole job against the embedded fake server.
 	$(GO) run ./cmd/panther demo
@@ -16,6 +17,10 @@ demo: ## Run `panther demo`: the whole job against the embedded fake server.
 check: check-generated check-tidy spec-verify lint test fuzz ## Everything CI checks.
 
 generate: ## Merge api/*.json into openapi.yaml and regenerate api/*.gen.go.
+	$(GO) generate ./...
+
+update-spec: ## Refresh api/*.json from Panther's docs pages (api/pages.txt, or PAGES=...), then regenerate.
+	$(GO) run ./internal/cmd/updatespec $(PAGES)
 	$(GO) generate ./...
 
 # Regenerates, then fails if that changed anything: a stale openapi.yaml or
@@ -41,8 +46,8 @@ spec-verify: ## openapi.yaml carries exactly the operations of api/*.json (oasdi
 	$(OASDIFF) diff --fail-on-diff --format text --composed 'api/*.json' openapi.yaml
 	@echo "spec-verify: openapi.yaml matches api/*.json"
 
-spec-diff: ## Breaking changes in openapi.yaml since REV (default HEAD~1); fails on ERR.
-	$(OASDIFF) breaking --fail-on ERR $(REV):openapi.yaml openapi.yaml
+spec-diff: ## Breaking changes since REV for HTTP callers (oasdiff) and Go callers (apidiff); fails on any.
+	$(GO) run ./internal/cmd/specdiff -rev '$(REV)' -oasdiff '$(OASDIFF)' -apidiff '$(APIDIFF)'
 
 lint: ## golangci-lint (config: .golangci.yml).
 	$(GOLANGCI_LINT) run ./...
