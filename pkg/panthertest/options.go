@@ -40,6 +40,21 @@ func (c *config) fail(option, format string, args ...any) {
 	}
 }
 
+// notNegative applies the rule for counts and durations: a negative v is a
+// bad value (zeroMeans, if not empty, says what 0 does instead) and
+// notNegative reports whether v may be used.
+func notNegative[T int | time.Duration](c *config, option string, v T, zeroMeans string) bool {
+	if v >= 0 {
+		return true
+	}
+	rule := "must not be negative"
+	if zeroMeans != "" {
+		rule += " (0 " + zeroMeans + ")"
+	}
+	c.fail(option, "%s, got %v", rule, v)
+	return false
+}
+
 func defaultConfig() config {
 	return config{
 		addr:     "127.0.0.1:0",
@@ -62,11 +77,9 @@ func WithTB(tb testing.TB) Option { //nolint:thelper // an option, not a helper
 // an error.
 func WithLatency(d time.Duration) Option {
 	return func(c *config) {
-		if d < 0 {
-			c.fail("WithLatency", "must not be negative, got %v", d)
-			return
+		if notNegative(c, "WithLatency", d, "") {
+			c.latency = d
 		}
-		c.latency = d
 	}
 }
 
@@ -77,11 +90,9 @@ func WithLatency(d time.Duration) Option {
 // default); a negative rps is an error.
 func WithRateLimit(rps int) Option {
 	return func(c *config) {
-		if rps < 0 {
-			c.fail("WithRateLimit", "must not be negative (0 disables the limit), got %d", rps)
-			return
+		if notNegative(c, "WithRateLimit", rps, "disables the limit") {
+			c.rps = rps
 		}
-		c.rps = rps
 	}
 }
 
@@ -138,11 +149,9 @@ func WithSpecValidation(on bool) Option {
 // with every request.
 func WithRequestLog(n int) Option {
 	return func(c *config) {
-		if n < 0 {
-			c.fail("WithRequestLog", "must not be negative (0 keeps every request), got %d", n)
-			return
+		if notNegative(c, "WithRequestLog", n, "keeps every request") {
+			c.keep = n
 		}
-		c.keep = n
 	}
 }
 
@@ -150,11 +159,9 @@ func WithRequestLog(n int) Option {
 // is an error.
 func WithUsers(n int) Option {
 	return func(c *config) {
-		if n < 0 {
-			c.fail("WithUsers", "must not be negative, got %d", n)
-			return
+		if notNegative(c, "WithUsers", n, "") {
+			c.users = n
 		}
-		c.users = n
 	}
 }
 
