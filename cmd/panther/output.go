@@ -14,6 +14,55 @@ import (
 	"github.com/pantherkit/panther-go/pkg/panther"
 )
 
+// outputFormat is one value of --output.
+type outputFormat struct {
+	name string
+	desc string // one line, for the help
+	// newPrinter returns a printer that writes to w; list selects a JSON
+	// array (one value per user otherwise).
+	newPrinter func(w io.Writer, list bool) printer
+}
+
+// outputFormats are the values of --output, the default first. The flag's
+// help, its check and the printers all read this table: a format is added
+// here, and nowhere else.
+var outputFormats = []outputFormat{
+	{"table", "aligned columns to read; control characters shown as U+FFFD", newTablePrinter},
+	{"json", "the API's user objects", newJSONPrinter},
+	{"csv", "a header, then a row per user", newCSVPrinter},
+}
+
+// formatNames lists the formats' names for a message: "table, json or csv".
+func formatNames() string {
+	names := make([]string, len(outputFormats))
+	for i, f := range outputFormats {
+		names[i] = f.name
+	}
+	last := len(names) - 1
+	return strings.Join(names[:last], ", ") + " or " + names[last]
+}
+
+// parseFormat returns the format named name, or a usage error that lists them.
+func parseFormat(name string) (outputFormat, error) {
+	for _, f := range outputFormats {
+		if f.name == name {
+			return f, nil
+		}
+	}
+	return outputFormat{}, usagef("--output %q: must be %s", name, formatNames())
+}
+
+// outputHelp describes the formats, for the help of the commands that print
+// users.
+func outputHelp() string {
+	var b strings.Builder
+	b.WriteString("Output formats (-o, --output):\n")
+	for _, f := range outputFormats {
+		fmt.Fprintf(&b, "  %-6s %s\n", f.name, f.desc)
+	}
+	return b.String()
+}
+
 // columns are the fields shown by the table and CSV formats, in order; the
 // CSV header uses the API's JSON field names.
 var columns = []struct {
@@ -47,22 +96,15 @@ type printer interface {
 	close() error // the end of the output
 }
 
-// newPrinter returns a printer for format; list selects a JSON array (one value per user otherwise).
-func newPrinter(format string, w io.Writer, list bool) printer {
-	switch format {
-	case "json":
-		return &jsonPrinter{w: bufio.NewWriter(w), list: list}
-	case "csv":
-		return &csvPrinter{w: csv.NewWriter(w)}
-	default:
-		return &tablePrinter{w: tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)}
-	}
-}
-
+// jsonPrinter writes the API's user objects.
 type jsonPrinter struct {
 	w    *bufio.Writer
 	list bool
 	n    int
+}
+
+func newJSONPrinter(w io.Writer, list bool) printer {
+	return &jsonPrinter{w: bufio.NewWriter(w), list: list}
 }
 
 func (p *jsonPrinter) write(u *panther.User) error {
@@ -107,6 +149,8 @@ type csvPrinter struct {
 	header bool
 }
 
+func newCSVPrinter(w io.Writer, _ bool) printer { return &csvPrinter{w: csv.NewWriter(w)} }
+
 func (p *csvPrinter) write(u *panther.User) error {
 	if err := p.writeHeader(); err != nil {
 		return err
@@ -138,6 +182,10 @@ func (p *csvPrinter) close() error {
 type tablePrinter struct {
 	w      *tabwriter.Writer
 	header bool
+}
+
+func newTablePrinter(w io.Writer, _ bool) printer {
+	return &tablePrinter{w: tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)}
 }
 
 func (p *tablePrinter) write(u *panther.User) error {

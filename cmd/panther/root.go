@@ -79,6 +79,7 @@ type globals struct {
 	apiURL   string
 	apiToken string
 	output   string
+	format   outputFormat // --output, set by checkOutput
 }
 
 func newRootCmd(e env) *cobra.Command {
@@ -104,7 +105,7 @@ Exit codes: 0 success, 2 usage error, 1 any other error.`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.apiURL, "api-url", "", "API URL (default $PANTHER_API_URL, else $PANTHER_API_HOST)")
 	pf.StringVar(&g.apiToken, "api-token", "", "API token (default $PANTHER_API_TOKEN; prefer the variable: flags show in the process list)")
-	pf.StringVarP(&g.output, "output", "o", "table", "output format: table, json or csv")
+	pf.StringVarP(&g.output, "output", "o", outputFormats[0].name, "output format: "+formatNames()+" ('panther users --help' describes them)")
 
 	root.AddCommand(
 		newUsersCmd(e, g),
@@ -114,14 +115,12 @@ Exit codes: 0 success, 2 usage error, 1 any other error.`,
 	return root
 }
 
-// checkOutput checks --output, for the commands that print users: demo and
-// fake-server ignore it.
+// checkOutput checks --output and sets g.format, for the commands that print
+// users: demo and fake-server ignore it.
 func (g *globals) checkOutput() error {
-	switch g.output {
-	case "table", "json", "csv":
-		return nil
-	}
-	return usagef("--output %q: must be table, json or csv", g.output)
+	var err error
+	g.format, err = parseFormat(g.output)
+	return err
 }
 
 // client builds an API client from the flags and the environment.

@@ -15,6 +15,7 @@ func newUsersCmd(e env, g *globals) *cobra.Command {
 	cmd := group(&cobra.Command{
 		Use:   "users",
 		Short: "List, get, create, update and delete users",
+		Long:  "List, get, create, update and delete users.\n\n" + outputHelp(),
 		Example: `  panther users list --contains @acme.com
   panther users get --email ada@acme.com -o json
   panther users create --email ada@acme.com --given-name Ada --family-name Lovelace --role Analyst
@@ -47,7 +48,9 @@ Deactivated users are left out unless --include-deactivated.
 
 With -o json the output is one JSON array, written page by page as pages
 arrive; -o csv streams too. The table waits for the last page to align its
-columns. When stderr is a terminal, progress is shown there.`,
+columns. When stderr is a terminal, progress is shown there.
+
+` + outputHelp(),
 		Example: `  panther users list
   panther users list --contains acme.com --status CONFIRMED -o csv > users.csv
   panther users list --id 8a6c... --id PantherSSO_ada@acme.com -o json
@@ -67,7 +70,7 @@ columns. When stderr is a terminal, progress is shown there.`,
 			// Fetch the next page while this one is written, unless --max
 			// may stop the listing early.
 			opts.Prefetch = maxUsers == 0
-			return listUsers(cmd.Context(), e, g.output, c, &opts, maxUsers)
+			return listUsers(cmd.Context(), e, g.format, c, &opts, maxUsers)
 		},
 	}
 	f := cmd.Flags()
@@ -80,8 +83,8 @@ columns. When stderr is a terminal, progress is shown there.`,
 	return cmd
 }
 
-func listUsers(ctx context.Context, e env, format string, c *panther.Client, opts *panther.ListUsersOptions, maxUsers int) error {
-	p := newPrinter(format, e.stdout, true)
+func listUsers(ctx context.Context, e env, f outputFormat, c *panther.Client, opts *panther.ListUsersOptions, maxUsers int) error {
+	p := f.newPrinter(e.stdout, true)
 	progress := newProgress(e)
 	n, pages := 0, 0
 	defer progress.done()
@@ -150,7 +153,7 @@ func newUsersGetCmd(e env, g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return printUser(e, g.output, u)
+			return printUser(e, g.format, u)
 		},
 	}
 	cmd.Flags().StringVar(&email, "email", "", "find the user by exact email instead of id")
@@ -216,7 +219,7 @@ func newUsersCreateCmd(e env, g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return printUser(e, g.output, u)
+			return printUser(e, g.format, u)
 		},
 	}
 	f := cmd.Flags()
@@ -271,7 +274,7 @@ change made by someone else between the read and the write is overwritten.`,
 			if err != nil {
 				return err
 			}
-			return printUser(e, g.output, u)
+			return printUser(e, g.format, u)
 		},
 	}
 	f := cmd.Flags()
@@ -324,8 +327,8 @@ terminal) it refuses unless --yes is given.`,
 	return cmd
 }
 
-func printUser(e env, format string, u *panther.User) error {
-	p := newPrinter(format, e.stdout, false)
+func printUser(e env, f outputFormat, u *panther.User) error {
+	p := f.newPrinter(e.stdout, false)
 	if err := p.write(u); err != nil {
 		return err
 	}
