@@ -92,3 +92,24 @@ func TestParseIncompatibleRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestNewOperationMethod: only a method added to one of the generated
+// client and server interfaces counts as a new operation.
+func TestNewOperationMethod(t *testing.T) {
+	t.Parallel()
+	for change, want := range map[string]bool{
+		"ClientInterface.UserTokens: added":                          true,
+		"ClientWithResponsesInterface.UserTokensWithResponse: added": true,
+		"ServerInterface.UserTokens: added":                          true,
+		"StrictServerInterface.UserTokens: added":                    true,
+		"StrictServerInterface.UserTokens: removed":                  false,
+		"UserListParams.Contains: removed":                           false,
+		"HttpRequestDoer.Do2: added":                                 false,
+		"ClientInterface: added":                                     false,
+		"ClientInterface.UserTokens.X: added":                        false,
+	} {
+		if got := newOperationMethod(change); got != want {
+			t.Errorf("newOperationMethod(%q) = %t, want %t", change, got, want)
+		}
+	}
+}
