@@ -2,14 +2,12 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"unicode"
 
 	"github.com/pantherkit/panther-go/pkg/panther"
 )
@@ -27,9 +25,9 @@ type outputFormat struct {
 // help, its check and the printers all read this table: a format is added
 // here, and nowhere else.
 var outputFormats = []outputFormat{
-	{"table", "aligned columns to read; control characters shown as U+FFFD", newTablePrinter},
-	{"json", "the API's user objects", newJSONPrinter},
-	{"csv", "a header, then a row per user", newCSVPrinter},
+	{"table", `aligned columns to read; hidden characters shown as \x1b, \u202e`, newTablePrinter},
+	{"json", `the API's user objects; hidden characters as \u escapes, values exact`, newJSONPrinter},
+	{"csv", `a header, then a row per user; formulas and hidden characters escaped`, newCSVPrinter},
 }
 
 // formatNames lists the formats' names for a message: "table, json or csv".
@@ -52,15 +50,15 @@ func parseFormat(name string) (outputFormat, error) {
 	return outputFormat{}, usagef("--output %q: must be %s", name, formatNames())
 }
 
-// outputHelp describes the formats, for the help of the commands that print
-// users.
+// outputHelp describes the formats and their escaping, for the help of the
+// commands that print users.
 func outputHelp() string {
 	var b strings.Builder
 	b.WriteString("Output formats (-o, --output):\n")
 	for _, f := range outputFormats {
 		fmt.Fprintf(&b, "  %-6s %s\n", f.name, f.desc)
 	}
-	return b.String()
+	return b.String() + "\n" + hiddenHelp + "\n\n" + csvCellHelp
 }
 
 // columns are the fields shown by the table and CSV formats, in order; the
@@ -96,7 +94,8 @@ type printer interface {
 	close() error // the end of the output
 }
 
-// jsonPrinter writes the API's user objects.
+// jsonPrinter writes the API's user objects, with every hidden character
+// as a \u escape.
 type jsonPrinter struct {
 	w    *bufio.Writer
 	list bool
@@ -116,6 +115,7 @@ func (p *jsonPrinter) write(u *panther.User) error {
 	if err != nil {
 		return err
 	}
+	b = escapeJSONHidden(b)
 	if !p.list {
 		_, err = fmt.Fprintf(p.w, "%s\n", b)
 		return err
@@ -144,18 +144,27 @@ func (p *jsonPrinter) close() error {
 	return p.w.Flush()
 }
 
+// csvPrinter writes a header and a row per user, every cell encoded by
+// encodeCSVCell.
 type csvPrinter struct {
-	w      *csv.Writer
+	w      *bufio.Writer
 	header bool
+	line   []byte // reused for each record
 }
 
-func newCSVPrinter(w io.Writer, _ bool) printer { return &csvPrinter{w: csv.NewWriter(w)} }
+func newCSVPrinter(w io.Writer, _ bool) printer { return &csvPrinter{w: bufio.NewWriter(w)} }
 
 func (p *csvPrinter) write(u *panther.User) error {
 	if err := p.writeHeader(); err != nil {
 		return err
 	}
-	return p.w.Write(row(u))
+	return p.record(row(u))
+}
+
+func (p *csvPrinter) record(values []string) error {
+	p.line = appendCSVRecord(p.line[:0], values)
+	_, err := p.w.Write(p.line)
+	return err
 }
 
 // writeHeader writes the header once: before the first user, or at close for
@@ -165,10 +174,10 @@ func (p *csvPrinter) writeHeader() error {
 		return nil
 	}
 	p.header = true
-	return p.w.Write(headers(false))
+	return p.record(headers(false))
 }
 
-func (p *csvPrinter) flush() error { p.w.Flush(); return p.w.Error() }
+func (p *csvPrinter) flush() error { return p.w.Flush() }
 
 func (p *csvPrinter) close() error {
 	if err := p.writeHeader(); err != nil {
@@ -178,7 +187,7 @@ func (p *csvPrinter) close() error {
 }
 
 // tablePrinter aligns columns, so it holds rows until close; use -o json or
-// -o csv to stream a long listing.
+// -o csv to stream a long listing. Each cell goes through printable.
 type tablePrinter struct {
 	w      *tabwriter.Writer
 	header bool
@@ -235,17 +244,8 @@ func row(u *panther.User) []string {
 	return out
 }
 
-// printable makes text from the server safe to show on a terminal: control
-// characters (a tab or newline would break the table, an escape sequence
-// could rewrite the screen) become U+FFFD. CSV and JSON escape for themselves.
-func printable(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return unicode.ReplacementChar
-		}
-		return r
-	}, s)
-}
+// printable makes text from the server safe to show on a terminal: every
+// hidden character (a tab or newline would break the table, an escape
+// sequence could rewrite the screen, a bidi override could make a name
+// display as another) is shown as an escape such as \x1b or \u202e.
+func printable(s string) string { return escapeHidden(s, false) }
