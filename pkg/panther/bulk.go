@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/time/rate"
@@ -28,6 +30,13 @@ type BulkOptions struct {
 	// deployment to stay under it; a 429 that still happens is retried by
 	// the client's RetryPolicy and is not returned as a failed item unless
 	// the retries run out.
+	//
+	// Whatever the pacing, a bulk call slows down when the rate limit is hit:
+	// after an item fails with [ErrRateLimited], no item starts before the
+	// wait the server asked for (Retry-After, else the policy's backoff,
+	// growing while items keep failing so), capped by the policy's MaxDelay.
+	// With the client's retry budget spent, a bulk call against a server
+	// that answers only 429 sends about one request per item.
 	RequestsPerSecond float64
 }
 
@@ -58,7 +67,7 @@ type UserChange struct {
 // [UsersService.Create], with its input checks and its protection against
 // duplicates on retry.
 func (s *UsersService) CreateMany(ctx context.Context, ins []UserInput, opts *BulkOptions) []BulkResult {
-	return runBulk(ctx, len(ins), opts, nil, func(ctx context.Context, i int) (*User, error) {
+	return runBulk(ctx, len(ins), opts, s.client.cfg.retry, nil, func(ctx context.Context, i int) (*User, error) {
 		return s.Create(ctx, ins[i])
 	})
 }
@@ -67,7 +76,7 @@ func (s *UsersService) CreateMany(ctx context.Context, ins []UserInput, opts *Bu
 // returns one result per change, in input order, as [UsersService.CreateMany] does.
 func (s *UsersService) UpdateMany(ctx context.Context, changes []UserChange, opts *BulkOptions) []BulkResult {
 	id := func(i int) string { return changes[i].ID }
-	return runBulk(ctx, len(changes), opts, id, func(ctx context.Context, i int) (*User, error) {
+	return runBulk(ctx, len(changes), opts, s.client.cfg.retry, id, func(ctx context.Context, i int) (*User, error) {
 		return s.Update(ctx, changes[i].ID, changes[i].Input)
 	})
 }
@@ -76,7 +85,7 @@ func (s *UsersService) UpdateMany(ctx context.Context, changes []UserChange, opt
 // input order, as [UsersService.CreateMany] does.
 func (s *UsersService) DeleteMany(ctx context.Context, ids []string, opts *BulkOptions) []BulkResult {
 	id := func(i int) string { return ids[i] }
-	return runBulk(ctx, len(ids), opts, id, func(ctx context.Context, i int) (*User, error) {
+	return runBulk(ctx, len(ids), opts, s.client.cfg.retry, id, func(ctx context.Context, i int) (*User, error) {
 		return nil, s.Delete(ctx, ids[i])
 	})
 }
@@ -98,7 +107,7 @@ func BulkErrors(results []BulkResult) error {
 // per item. id, when not nil, gives an item's id before it runs, so that
 // items never started still say which user they were for; otherwise the id
 // is the returned user's.
-func runBulk(ctx context.Context, n int, opts *BulkOptions, id func(int) string, do func(ctx context.Context, i int) (*User, error)) []BulkResult {
+func runBulk(ctx context.Context, n int, opts *BulkOptions, policy RetryPolicy, id func(int) string, do func(ctx context.Context, i int) (*User, error)) []BulkResult {
 	var o BulkOptions
 	if opts != nil {
 		o = *opts
@@ -114,6 +123,7 @@ func runBulk(ctx context.Context, n int, opts *BulkOptions, id func(int) string,
 		limiter = rate.NewLimiter(rate.Limit(o.RequestsPerSecond), 1)
 	}
 
+	th := &throttle{policy: policy}
 	results := make([]BulkResult, n)
 	var g errgroup.Group
 	g.SetLimit(workers)
@@ -133,10 +143,11 @@ func runBulk(ctx context.Context, n int, opts *BulkOptions, id func(int) string,
 				}
 			}
 			if r.Err == nil {
-				r.Err = ctx.Err()
+				r.Err = th.wait(ctx)
 			}
 			if r.Err == nil {
 				r.User, r.Err = do(ctx, i)
+				th.record(r.Err)
 				if id == nil && r.User != nil {
 					r.ID = deref(r.User.Id)
 				}
@@ -147,6 +158,45 @@ func runBulk(ctx context.Context, n int, opts *BulkOptions, id func(int) string,
 	}
 	_ = g.Wait() // items report their errors in results
 	return results
+}
+
+// throttle holds back a bulk call's starts while the server rate-limits it:
+// after an item fails with ErrRateLimited, no item starts before the wait
+// the server asked for, or the policy's backoff for the run of such items so
+// far; any other outcome ends the run.
+type throttle struct {
+	policy RetryPolicy
+	mu     sync.Mutex
+	until  time.Time // no start before
+	run    int       // items failed with ErrRateLimited in a row
+}
+
+// wait blocks until items may start again, or ctx ends.
+func (t *throttle) wait(ctx context.Context) error {
+	t.mu.Lock()
+	d := time.Until(t.until)
+	t.mu.Unlock()
+	return sleep(ctx, d)
+}
+
+// record notes how an item ended.
+func (t *throttle) record(err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !errors.Is(err, ErrRateLimited) {
+		t.run = 0
+		return
+	}
+	var retryAfter time.Duration
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		retryAfter = apiErr.RetryAfter
+	}
+	d := t.policy.wait(t.run, retryAfter)
+	t.run++
+	if until := time.Now().Add(d); until.After(t.until) {
+		t.until = until
+	}
 }
 
 // deref returns *p, or the zero value for nil.

@@ -51,6 +51,7 @@ func (c *Client) call(ctx context.Context, st *callState, send func(context.Cont
 	defer func() {
 		logRequest(ctx, c.cfg.logger, c.cfg.token, st.op.name, st.op.method, st.op.path, st.status, st.attempts, start, err)
 	}()
+	spent := 0 // budget tokens this call's retries took
 	for {
 		resp, serr := send(ctx)
 		st.attempts++
@@ -58,10 +59,12 @@ func (c *Client) call(ctx context.Context, st *callState, send func(context.Cont
 		if serr == nil {
 			st.status = resp.StatusCode
 		}
-		wait, again := c.retry.decide(ctx, st.prior+st.attempts-1, st.op.resendable, resp, serr)
+		wait, cost, again := c.retry.decide(ctx, st.prior+st.attempts-1, st.op.resendable, resp, serr)
 		if !again {
+			c.retry.done(spent, resp, serr)
 			return c.result(st.op, resp, serr, out)
 		}
+		spent += cost
 		if serr != nil || resp.StatusCode >= 500 {
 			st.ambiguous = true
 		}
@@ -91,11 +94,12 @@ func (c *Client) result(op operation, resp *http.Response, err error, out any) e
 	if !success {
 		limit = min(maxErrorBody, c.cfg.maxBody) // error bodies are cut shorter
 	}
-	body, rerr := readBody(resp.Body, resp.ContentLength, limit)
 	if !success {
-		// A broken or oversized error body still yields the status.
-		return newAPIError(op, resp, body, c.base, time.Now(), c.cfg.token)
+		// A broken, oversized or trickling error body still yields the status.
+		body, _ := readErrorBody(resp, limit)
+		return newAPIError(op, resp, body, c.base, time.Now(), c.cfg.token, c.cfg.retry.maxDelay())
 	}
+	body, rerr := readBody(resp.Body, resp.ContentLength, limit)
 	if tl := (*tooLargeError)(nil); errors.As(rerr, &tl) {
 		e := *tl // limitTransport's, naming the call
 		e.where = fmt.Sprintf("%s %s: %d", op.method, op.path, resp.StatusCode)
@@ -121,13 +125,31 @@ func (c *Client) result(op operation, resp *http.Response, err error, out any) e
 	return nil
 }
 
-// discard drains a little of a response that will not be used, so that its
-// connection can be reused, and closes it.
+// ErrorBodyTimeout bounds how long reading an error (non-2xx) body, or
+// draining the body of a response that is retried, may take. Past it the
+// body is closed: the call returns the status it got, with whatever of the
+// message had arrived, or goes on to its retry.
+const ErrorBodyTimeout = time.Second
+
+// readErrorBody reads at most limit bytes of resp's body within
+// ErrorBodyTimeout.
+func readErrorBody(resp *http.Response, limit int64) ([]byte, error) {
+	// Closing the body unblocks a Read in progress: the one bound that
+	// works whatever the transport.
+	t := time.AfterFunc(ErrorBodyTimeout, func() { _ = resp.Body.Close() })
+	defer t.Stop()
+	return readBody(resp.Body, resp.ContentLength, limit)
+}
+
+// discard drains a little of a response that will not be used, within
+// ErrorBodyTimeout, so that its connection can be reused, and closes it.
 func discard(resp *http.Response) {
 	if resp == nil {
 		return
 	}
+	t := time.AfterFunc(ErrorBodyTimeout, func() { _ = resp.Body.Close() })
 	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+	t.Stop()
 	_ = resp.Body.Close()
 }
 

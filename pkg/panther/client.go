@@ -122,7 +122,7 @@ func newClient(baseURL string, fromEnv bool, opts []Option) (*Client, error) {
 		return nil, errors.New("panther: no API token: pass WithAPIToken (or use NewClientFromEnv with " + EnvAPIToken + ")")
 	}
 
-	r := &retrier{policy: cfg.retry, logger: cfg.logger, key: cfg.token}
+	r := newRetrier(cfg.retry, cfg.logger, cfg.token)
 	hc, rawHC := newHTTPClients(cfg, originOf(base), r)
 	gen, err := api.NewClient(base.String(), api.WithHTTPClient(scrubbingDoer{hc: hc, key: cfg.token}))
 	if err != nil {

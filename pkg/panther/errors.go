@@ -53,7 +53,7 @@ type APIError struct {
 	// left out so that errors can be logged without personal data.
 	Method, Path string
 	// RetryAfter is the wait the server asked for in Retry-After (seconds or an
-	// HTTP date), 0 when absent.
+	// HTTP date), 0 when absent, capped by the RetryPolicy's MaxDelay.
 	RetryAfter time.Duration
 }
 
@@ -99,12 +99,12 @@ func (e *APIError) Is(target error) bool {
 // newAPIError builds the error for a response with a non-2xx status from its
 // (possibly truncated) body. It never fails: what cannot be decoded is left
 // out. key is redacted from the message.
-func newAPIError(op operation, resp *http.Response, body []byte, base *url.URL, now time.Time, key secret) *APIError {
+func newAPIError(op operation, resp *http.Response, body []byte, base *url.URL, now time.Time, key secret, maxDelay time.Duration) *APIError {
 	e := &APIError{
 		StatusCode: resp.StatusCode,
 		Method:     op.method,
 		Path:       op.path,
-		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now),
+		RetryAfter: min(parseRetryAfter(resp.Header.Get("Retry-After"), now), maxDelay),
 	}
 	switch {
 	case looksLikeHTML(resp.Header, body):

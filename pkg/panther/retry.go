@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -37,16 +39,33 @@ type RetryPolicy struct {
 	// it, and a random part of up to half of it is taken off (jitter) so that
 	// many clients do not retry in step.
 	BaseDelay time.Duration
-	// MaxDelay caps every wait, including one asked for with Retry-After;
-	// 0 means [DefaultMaxDelay].
+	// MaxDelay caps every wait, including one asked for with Retry-After
+	// (and so [APIError.RetryAfter]); 0 means [DefaultMaxDelay].
 	MaxDelay time.Duration
+	// Budget is the size of the Client-wide retry budget, in tokens; 0 means
+	// [DefaultRetryBudget] and [NoRetryBudget] turns it off. As in the AWS
+	// SDK's retry quota, every retry spends [RetryCost] tokens (twice that
+	// after a timeout), every call that needed no retry earns one back, and
+	// a retried call that ends well returns what it spent. When the budget
+	// cannot pay for a retry, the call fails at once with the error it got:
+	// a sustained outage or rate limit costs about one request per call
+	// instead of 1+MaxRetries. A full default budget pays for 20 retries.
+	Budget int
 }
+
+// Retry budget defaults; see [RetryPolicy.Budget].
+const (
+	DefaultRetryBudget = 100
+	RetryCost          = 5
+	NoRetryBudget      = -1
+)
 
 // DefaultMaxDelay is the cap on a single wait when [RetryPolicy.MaxDelay] is 0.
 const DefaultMaxDelay = 30 * time.Second
 
 // DefaultRetryPolicy returns the policy used unless [WithRetryPolicy] sets
-// another: 3 retries, starting at 500ms, each wait at most 30s.
+// another: 3 retries, starting at 500ms, each wait at most 30s, with the
+// default retry budget.
 func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{MaxRetries: 3, BaseDelay: 500 * time.Millisecond, MaxDelay: DefaultMaxDelay}
 }
@@ -65,6 +84,8 @@ func WithRetryPolicy(p RetryPolicy) Option {
 			return errors.New("panther: WithRetryPolicy: MaxRetries must not be negative")
 		case p.BaseDelay < 0 || p.MaxDelay < 0:
 			return errors.New("panther: WithRetryPolicy: delays must not be negative")
+		case p.Budget < NoRetryBudget:
+			return errors.New("panther: WithRetryPolicy: Budget must be positive, 0 for the default or NoRetryBudget")
 		case p.MaxDelay != 0 && p.MaxDelay < p.BaseDelay:
 			return errors.New("panther: WithRetryPolicy: MaxDelay must not be below BaseDelay")
 		}
@@ -130,13 +151,93 @@ type retrier struct {
 	policy RetryPolicy
 	logger *slog.Logger
 	key    secret // only to redact it from logged errors and paths
+	budget *retryBudget
+}
+
+func newRetrier(p RetryPolicy, logger *slog.Logger, key secret) *retrier {
+	r := &retrier{policy: p, logger: logger, key: key}
+	switch {
+	case p.Budget == 0:
+		r.budget = &retryBudget{tokens: DefaultRetryBudget, capacity: DefaultRetryBudget}
+	case p.Budget > 0:
+		r.budget = &retryBudget{tokens: p.Budget, capacity: p.Budget}
+	}
+	return r
+}
+
+// retryBudget is the Client-wide token bucket retries spend from; nil is
+// no budget.
+type retryBudget struct {
+	mu               sync.Mutex
+	tokens, capacity int
+}
+
+// spend takes cost tokens, or reports that there are not that many.
+func (b *retryBudget) spend(cost int) bool {
+	if b == nil {
+		return true
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.tokens < cost {
+		return false
+	}
+	b.tokens -= cost
+	return true
+}
+
+// refill returns n tokens, up to the capacity.
+func (b *retryBudget) refill(n int) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	b.tokens = min(b.tokens+n, b.capacity)
+	b.mu.Unlock()
+}
+
+// retryCost is what a retry after err costs.
+func retryCost(err error) int {
+	var t interface{ Timeout() bool }
+	if errors.As(err, &t) && t.Timeout() {
+		return 2 * RetryCost
+	}
+	return RetryCost
+}
+
+// done tells the budget how a request that spent spent tokens on retries
+// ended: a response that is no reason to retry (any 2xx or 4xx but 429)
+// earns tokens back.
+func (r *retrier) done(spent int, resp *http.Response, err error) {
+	if err != nil || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
+		return
+	}
+	if spent == 0 {
+		r.budget.refill(1)
+		return
+	}
+	r.budget.refill(spent)
 }
 
 // decide says whether and after how long to resend after attempt (0-based,
 // counted over every request the operation sent, earlier calls' included)
-// got resp or err. resendable says whether a request that may have been
-// applied (a 5xx, a transport error) may be sent again.
-func (r *retrier) decide(ctx context.Context, attempt int, resendable bool, resp *http.Response, err error) (time.Duration, bool) {
+// got resp or err, and takes the retry's cost from the budget (cost is 0
+// when it does not resend). resendable says whether a request that may have
+// been applied (a 5xx, a transport error) may be sent again.
+func (r *retrier) decide(ctx context.Context, attempt int, resendable bool, resp *http.Response, err error) (wait time.Duration, cost int, again bool) {
+	wait, again = r.wants(ctx, attempt, resendable, resp, err)
+	if !again {
+		return 0, 0, false
+	}
+	cost = retryCost(err)
+	if !r.budget.spend(cost) {
+		return 0, 0, false // spent: fail fast with what we have
+	}
+	return wait, cost, true
+}
+
+// wants is decide before the budget has its say.
+func (r *retrier) wants(ctx context.Context, attempt int, resendable bool, resp *http.Response, err error) (time.Duration, bool) {
 	if attempt >= r.policy.MaxRetries || ctx.Err() != nil {
 		return 0, false
 	}
@@ -205,6 +306,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (resp *http.Response, err 
 		logRequest(ctx, t.logger, t.key, "raw", req.Method, path, status, attempts, start, err)
 	}()
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	spent := 0 // budget tokens this request's retries took
 	for attempt := 0; ; attempt++ {
 		r := req
 		if attempt > 0 {
@@ -219,10 +321,15 @@ func (t *retryTransport) RoundTrip(req *http.Request) (resp *http.Response, err 
 		}
 		resp, err = t.next.RoundTrip(r)
 		attempts = attempt + 1
-		wait, again := t.decide(ctx, attempt, methodResendable(req.Method), resp, err)
-		if !again || !replayable {
+		if !replayable {
 			return resp, err
 		}
+		wait, cost, again := t.decide(ctx, attempt, methodResendable(req.Method), resp, err)
+		if !again {
+			t.done(spent, resp, err)
+			return resp, err
+		}
+		spent += cost
 		t.log(ctx, "raw", req.Method, path, attempts, wait, resp, err)
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err
@@ -248,6 +355,10 @@ func retryableError(err error) bool {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return false
 	case errors.As(err, new(*redirectError)): // refused, not failed
+		return false
+	case strings.Contains(err.Error(), "server response headers exceeded"):
+		// net/http's MaxResponseHeaderBytes (no typed error): the same
+		// server would send the same headers again.
 		return false
 	case errors.As(err, &unknownAuthority), errors.As(err, &hostname), errors.As(err, &invalid):
 		return false

@@ -95,8 +95,15 @@ func (e *redirectError) Unwrap() error { return e.err }
 var defaultTransport = sync.OnceValue(func() http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	t.MaxResponseHeaderBytes = MaxResponseHeaderBytes
 	return t
 })
+
+// MaxResponseHeaderBytes bounds a response's headers on the default
+// transport (net/http's own default is 10 MiB); a larger set fails the call
+// and is not retried. A transport passed with [WithHTTPClient] keeps its own
+// limit.
+const MaxResponseHeaderBytes = 64 << 10
 
 // maxIdleConnsPerHost bounds the idle connections kept to the API: enough for
 // DefaultBulkConcurrency several times over.

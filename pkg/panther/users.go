@@ -6,6 +6,7 @@ package panther
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -125,7 +126,7 @@ func (s *UsersService) Create(ctx context.Context, in UserInput) (*User, error) 
 			retryAfter = apiErr.RetryAfter
 		}
 		wait := policy.wait(sent-1, retryAfter)
-		if !fitsDeadline(ctx, wait) {
+		if !fitsDeadline(ctx, wait) || !s.client.retry.budget.spend(retryCost(err)) {
 			return nil, err
 		}
 		if serr := sleep(ctx, wait); serr != nil {
@@ -225,10 +226,14 @@ func (s *UsersService) Delete(ctx context.Context, id string) error {
 	return err
 }
 
-// GetByEmail returns the user whose email is email (compared without regard
-// to case), deactivated or not. When there is none, the error matches
-// [ErrNotFound] with [errors.Is]; it is not an *APIError, because the server
-// answered 200 with no match.
+// GetByEmail returns the user whose email is email, deactivated or not: the
+// one whose address is exactly email when there is one, else the one whose
+// address differs from it only in case, when there is only one such. When
+// there is none, the error matches [ErrNotFound] with [errors.Is]; it is not
+// an *APIError, because the server answered 200 with no match. Several
+// users differing only in case, none exact, is an error too (Panther keeps
+// one user per address whatever its case, so a server that answers so is
+// not to be trusted with the choice), and so is a match with no id.
 //
 // It calls GET /users?email=...
 func (s *UsersService) GetByEmail(ctx context.Context, email string) (*User, error) {
@@ -240,14 +245,33 @@ func (s *UsersService) GetByEmail(ctx context.Context, email string) (*User, err
 	if err != nil {
 		return nil, err
 	}
-	// The server promises an exact match; check anyway, so that a gateway
-	// that drops the filter cannot make us return someone else.
+	// The server promises a match; check anyway, so that a gateway that
+	// drops the filter cannot make us return someone else.
+	var exact, folded []*User
 	for i := range page.items {
-		if strings.EqualFold(page.items[i].Email, email) {
-			return &page.items[i], nil
+		switch u := &page.items[i]; {
+		case u.Email == email:
+			exact = append(exact, u)
+		case strings.EqualFold(u.Email, email):
+			folded = append(folded, u)
 		}
 	}
-	return nil, errNoUserWithEmail
+	var u *User
+	switch {
+	case len(exact) == 1:
+		u = exact[0]
+	case len(exact) == 0 && len(folded) == 1:
+		u = folded[0]
+	case len(exact)+len(folded) == 0:
+		return nil, errNoUserWithEmail
+	default:
+		return nil, &APIError{StatusCode: http.StatusOK, Method: opList.method, Path: opList.path,
+			Message: fmt.Sprintf("%d users have that email (ignoring case); cannot tell which is meant", len(exact)+len(folded))}
+	}
+	if u.Id == nil || *u.Id == "" {
+		return nil, &APIError{StatusCode: http.StatusOK, Method: opList.method, Path: opList.path, Message: "response has no user id"}
+	}
+	return u, nil
 }
 
 // errNoUserWithEmail is GetByEmail's not-found error. It leaves the address
