@@ -18,8 +18,8 @@ const (
 	PermUserModify Permission = "UserModify"
 )
 
-// apiKeyHeader is the header Panther reads the API token from.
-const apiKeyHeader = "X-API-Key"
+// headerAPIKey is the header Panther reads the API token from.
+const headerAPIKey = "X-API-Key"
 
 // NewToken returns a fresh random API token that carries exactly perms; with
 // no perms the token authenticates but every operation answers 403.
@@ -40,9 +40,9 @@ func (s *Server) NewToken(perms ...Permission) string {
 // authorize returns the 401 or 403 status and body to answer when r may not
 // run op, or a zero status when it may.
 func (s *Server) authorize(r *http.Request, op *operation) (status int, body any) {
-	key := r.Header.Get(apiKeyHeader)
+	key := r.Header.Get(headerAPIKey)
 	if key == "" {
-		return http.StatusUnauthorized, messageBody{Message: "Unauthorized: missing " + apiKeyHeader + " header"}
+		return http.StatusUnauthorized, messageBody{Message: "Unauthorized: missing " + headerAPIKey + " header"}
 	}
 	s.mu.Lock()
 	perms, ok := s.tokens[key]
