@@ -240,10 +240,12 @@ func TestDrillRoleList(t *testing.T) {
 `)
 	run(t, tree, "go", "build", "./...")
 	run(t, tree, "go", "vet", "./...")
-	// Every package's tests but this drill's own, which would copy the copy.
+	// Every package's tests but the drills' own (this one would copy the
+	// copy; spec-diff's rehearses on a git repository, which the copy is
+	// not): they run on the real tree.
 	var pkgs []string
 	for _, p := range strings.Fields(run(t, tree, "go", "list", "./...")) {
-		if !strings.HasSuffix(p, "/internal/drill") {
+		if !strings.HasSuffix(p, "/internal/drill") && !strings.HasSuffix(p, "/internal/cmd/specdiff") {
 			pkgs = append(pkgs, p)
 		}
 	}
