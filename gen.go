@@ -9,3 +9,4 @@ package panthergo
 //go:generate go run ./internal/cmd/specmerge -o openapi.yaml api
 //go:generate go tool oapi-codegen -config oapi-codegen.yaml openapi.yaml
 //go:generate go run ./internal/cmd/genunimplemented -spec openapi.yaml -o api/unimplemented.gen.go api/api.gen.go
+//go:generate go run ./internal/cmd/gengetters -o api/getters.gen.go api/api.gen.go

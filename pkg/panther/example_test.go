@@ -62,7 +62,7 @@ func ExampleUsersService_Create() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(u.Email, *u.Role.Name, *u.Status, u.Enabled)
+	fmt.Println(u.Email, u.GetRole().GetName(), u.GetStatus(), u.Enabled)
 
 	// Output:
 	// ada@example.com Analyst FORCE_CHANGE_PASSWORD true
@@ -82,7 +82,7 @@ func ExampleUsersService_List() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(u.GivenName, u.FamilyName, *u.Role.Name)
+		fmt.Println(u.GivenName, u.FamilyName, u.GetRole().GetName())
 	}
 
 	// Output:
@@ -106,7 +106,7 @@ func ExampleUsersService_List_prefetch() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		if u.Role.Name != nil && *u.Role.Name == "Admin" {
+		if u.GetRole().GetName() == "Admin" {
 			admins++ // in real code: check u against the HR system
 		}
 	}
@@ -135,7 +135,7 @@ func ExampleUsersService_GetMany() {
 		log.Fatal(err)
 	}
 	for _, u := range users {
-		fmt.Println(*u.Id, u.Email)
+		fmt.Println(u.GetId(), u.Email)
 	}
 
 	// Output:
@@ -187,7 +187,7 @@ func ExampleUsersService_Modify() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(u.Email, *u.Role.Name)
+	fmt.Println(u.Email, u.GetRole().GetName())
 
 	// Output:
 	// grace@example.com Analyst

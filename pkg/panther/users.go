@@ -21,6 +21,9 @@ import (
 // User is a Panther user as the API returns it. Id is set on every user the
 // API returns; LastLoggedInAt may be nil; Status is a Cognito status such as
 // "CONFIRMED" or "FORCE_CHANGE_PASSWORD"; Enabled false means deactivated.
+// Read the optional fields with the nil-safe getters (u.GetId(),
+// u.GetStatus(), u.GetRole().GetName()) and the timestamps with
+// [CreatedAt] and [LastLoggedInAt].
 type User = api.UserAPIUser
 
 // UserInput is what [UsersService.Create] and [UsersService.Update] send.
