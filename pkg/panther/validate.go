@@ -34,7 +34,7 @@ func invalid(field, problem string) error { return &InputError{Field: field, Pro
 
 // checkID rejects ids that cannot name a user in a path: "" would hit
 // /users/, and "." and ".." are resolved away by URL handling, so that ".."
-// would reach the server root (FINDINGS.md).
+// would reach the server root.
 func checkID(field, id string) error {
 	switch {
 	case id == "":
