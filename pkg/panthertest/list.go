@@ -50,8 +50,8 @@ func listPageSize(op *openapi3.Operation) (pageSize, error) {
 type listQuery struct {
 	after       uint64 // cursor: only users with seq > after
 	limit       int
-	email       string // exact, overrides the rest
-	contains    string // lower-cased
+	email       string // any case (fold), overrides the rest
+	contains    string // folded
 	ids         map[string]bool
 	deactivated bool
 	status      string // "" matches any
@@ -95,7 +95,7 @@ func parseList(p api.UserListParams, size pageSize) (listQuery, error) {
 		q.limit = int(*p.Limit)
 	}
 	q.email = deref(p.Email)
-	q.contains = strings.ToLower(deref(p.Contains))
+	q.contains = fold(deref(p.Contains))
 	if p.Id != nil {
 		for _, id := range *p.Id { // an id may contain a comma: never split
 			if id != "" {
@@ -131,9 +131,9 @@ func (q *listQuery) match(u *api.UserAPIUser) bool {
 		return false
 	}
 	if q.contains != "" &&
-		!strings.Contains(strings.ToLower(u.GivenName), q.contains) &&
-		!strings.Contains(strings.ToLower(u.FamilyName), q.contains) &&
-		!strings.Contains(strings.ToLower(u.Email), q.contains) {
+		!strings.Contains(fold(u.GivenName), q.contains) &&
+		!strings.Contains(fold(u.FamilyName), q.contains) &&
+		!strings.Contains(fold(u.Email), q.contains) {
 		return false
 	}
 	return true
@@ -143,9 +143,11 @@ func (q *listQuery) match(u *api.UserAPIUser) bool {
 func (st *store) list(q listQuery) (results []api.UserAPIUser, next string) {
 	results = []api.UserAPIUser{} // [] not null when empty
 	if q.email != "" {
-		// "If provided all other parameters are ignored": exact and
-		// case-sensitive, deactivated users included, never a next page.
-		if rec := st.byEmail[strings.ToLower(q.email)]; rec != nil && rec.user.Email == q.email {
+		// "If provided all other parameters are ignored": the whole
+		// address in any case (fold, the rule uniqueness follows, so at
+		// most one user matches), deactivated users included, never a
+		// next page.
+		if rec := st.byEmail[fold(q.email)]; rec != nil {
 			results = append(results, cloneUser(rec.user))
 		}
 		return results, ""

@@ -58,7 +58,7 @@ type store struct {
 	roles   []api.UserAPIRole
 	users   []*userRec // live users, ordered by seq
 	byID    map[string]*userRec
-	byEmail map[string]*userRec // lower-cased email
+	byEmail map[string]*userRec // by fold(email)
 	nextSeq uint64
 	seeded  int // numbering for SeedUsers
 }
@@ -134,13 +134,19 @@ func checkModify(m *api.UserAPIModifyUser) error {
 	return nil
 }
 
+// fold is the fake's one case rule, and so its one email rule, as
+// Cognito-backed Panther has it: addresses that differ only in case are the
+// same address. Uniqueness (the byEmail index), list's email filter and its
+// contains filter all compare fold of both sides.
+func fold(s string) string { return strings.ToLower(s) }
+
 // insert adds u (already complete) and returns the stored copy.
 func (st *store) insert(u api.UserAPIUser) api.UserAPIUser {
 	rec := &userRec{seq: st.nextSeq, user: cloneUser(u)}
 	st.nextSeq++
 	st.users = append(st.users, rec)
 	st.byID[*u.Id] = rec
-	st.byEmail[strings.ToLower(u.Email)] = rec
+	st.byEmail[fold(u.Email)] = rec
 	return cloneUser(rec.user)
 }
 
@@ -149,7 +155,7 @@ func (st *store) add(u api.UserAPIUser, now time.Time) (api.UserAPIUser, error) 
 	if u.Email == "" {
 		return api.UserAPIUser{}, errors.New("panthertest: user has no email")
 	}
-	if _, dup := st.byEmail[strings.ToLower(u.Email)]; dup {
+	if _, dup := st.byEmail[fold(u.Email)]; dup {
 		return api.UserAPIUser{}, fmt.Errorf("panthertest: user with email %q already exists", u.Email)
 	}
 	if u.Id == nil {
@@ -216,7 +222,7 @@ func (st *store) create(m api.UserAPIModifyUser, now time.Time) (api.UserAPIUser
 	if err != nil {
 		return api.UserAPIUser{}, err
 	}
-	if st.byEmail[strings.ToLower(m.Email)] != nil {
+	if st.byEmail[fold(m.Email)] != nil {
 		return api.UserAPIUser{}, fmt.Errorf("user with email %s already exists", m.Email)
 	}
 	id := uuid.NewString()
@@ -270,11 +276,11 @@ func (st *store) update(id string, m api.UserAPIModifyUser) (api.UserAPIUser, er
 	if err != nil {
 		return api.UserAPIUser{}, err
 	}
-	if other := st.byEmail[strings.ToLower(m.Email)]; other != nil && other != rec {
+	if other := st.byEmail[fold(m.Email)]; other != nil && other != rec {
 		return api.UserAPIUser{}, fmt.Errorf("user with email %s already exists", m.Email)
 	}
-	delete(st.byEmail, strings.ToLower(rec.user.Email))
-	st.byEmail[strings.ToLower(m.Email)] = rec
+	delete(st.byEmail, fold(rec.user.Email))
+	st.byEmail[fold(m.Email)] = rec
 	rec.user.Email, rec.user.GivenName, rec.user.FamilyName, rec.user.Role = m.Email, m.GivenName, m.FamilyName, role
 	return cloneUser(rec.user), nil
 }
@@ -293,7 +299,7 @@ func (st *store) remove(id string) error {
 		return err
 	}
 	delete(st.byID, id)
-	delete(st.byEmail, strings.ToLower(rec.user.Email))
+	delete(st.byEmail, fold(rec.user.Email))
 	i, _ := slices.BinarySearchFunc(st.users, rec.seq, func(r *userRec, seq uint64) int {
 		return cmp.Compare(r.seq, seq)
 	})

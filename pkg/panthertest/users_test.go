@@ -330,6 +330,85 @@ func TestDeleteFreesEmail(t *testing.T) {
 	}
 }
 
+// TestEmailOneRule: uniqueness, the email filter and contains follow one
+// rule, as Cognito-backed Panther does: one user per address whatever its
+// case, found by the filter in any case.
+func TestEmailOneRule(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	r := do(t, srv, call{method: "POST", path: "/users", token: srv.Token, body: modifyBody("Alice.Ng@Acme.com", "Alice", "Ng", analystRole)})
+	if r.status != http.StatusOK {
+		t.Fatalf("create Alice.Ng@Acme.com = %d %s", r.status, r.body)
+	}
+	alice := decode[api.UserAPIUser](t, r)
+	bob, err := srv.AddUser(userFixture("bob@acme.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := userFixture("Gone.User@Acme.com")
+	gone.Enabled = false
+	if _, err := srv.AddUser(gone); err != nil {
+		t.Fatal(err)
+	}
+
+	finds := []struct {
+		name, query string
+		want        []string
+	}{
+		{name: "email as created", query: "email=Alice.Ng@Acme.com", want: []string{"Alice.Ng@Acme.com"}},
+		{name: "email in lower case", query: "email=alice.ng@acme.com", want: []string{"Alice.Ng@Acme.com"}},
+		{name: "email in upper case", query: "email=ALICE.NG@ACME.COM", want: []string{"Alice.Ng@Acme.com"}},
+		{name: "email of a deactivated user in another case", query: "email=gone.user@acme.com", want: []string{"Gone.User@Acme.com"}},
+		{name: "email is still the whole address", query: "email=alice.ng", want: []string{}},
+		{name: "contains in lower case", query: "contains=alice.ng@acme", want: []string{"Alice.Ng@Acme.com"}},
+		{name: "contains in mixed case", query: "contains=nG@aCmE.CoM", want: []string{"Alice.Ng@Acme.com"}},
+		{name: "contains across users", query: "contains=@ACME.com&include-deactivated=true", want: []string{"Alice.Ng@Acme.com", "bob@acme.com", "Gone.User@Acme.com"}},
+	}
+	for _, tt := range finds {
+		r := do(t, srv, call{method: "GET", path: "/users?" + tt.query, token: srv.ReadOnlyToken})
+		if r.status != http.StatusOK {
+			t.Fatalf("%s: GET /users?%s = %d %s", tt.name, tt.query, r.status, r.body)
+		}
+		if diff := cmp.Diff(tt.want, emails(decode[api.UserAPIListResp](t, r).Results)); diff != "" {
+			t.Errorf("%s: GET /users?%s mismatch (-want +got):\n%s", tt.name, tt.query, diff)
+		}
+	}
+
+	refusals := []struct {
+		name string
+		c    call
+	}{
+		{name: "create in lower case", c: call{method: "POST", path: "/users", body: modifyBody("alice.ng@acme.com", "A", "N", analystRole)}},
+		{name: "create in upper case", c: call{method: "POST", path: "/users", body: modifyBody("ALICE.NG@ACME.COM", "A", "N", analystRole)}},
+		{name: "create over a deactivated user", c: call{method: "POST", path: "/users", body: modifyBody("gone.user@ACME.com", "G", "U", analystRole)}},
+		{name: "another user takes the address", c: call{method: "POST", path: "/users/" + *bob.Id, body: modifyBody("alice.NG@acme.com", "Bob", "B", analystRole)}},
+	}
+	for _, tt := range refusals {
+		tt.c.token = srv.Token
+		r := do(t, srv, tt.c)
+		if r.status != http.StatusBadRequest || !contains(decode[message](t, r).Message, "already exists") {
+			t.Errorf("%s: %s %s = %d %s, want 400 already exists", tt.name, tt.c.method, tt.c.path, r.status, r.body)
+		}
+	}
+	if _, err := srv.AddUser(userFixture("alice.ng@ACME.COM")); err == nil || !contains(err.Error(), "already exists") {
+		t.Errorf("AddUser in another case: %v, want already exists", err)
+	}
+
+	// Her own address in another case is hers to take; the filter finds
+	// the address as now written in its old case too.
+	r = do(t, srv, call{method: "POST", path: "/users/" + *alice.Id, token: srv.Token, body: modifyBody("alice.ng@acme.com", "Alice", "Ng", analystRole)})
+	if r.status != http.StatusOK {
+		t.Fatalf("update to own address in lower case = %d %s", r.status, r.body)
+	}
+	r = do(t, srv, call{method: "GET", path: "/users?email=Alice.Ng@Acme.com", token: srv.Token})
+	if got := emails(decode[api.UserAPIListResp](t, r).Results); !cmp.Equal(got, []string{"alice.ng@acme.com"}) {
+		t.Errorf("after the update, email=Alice.Ng@Acme.com finds %v, want [alice.ng@acme.com]", got)
+	}
+	if got := len(srv.Users()); got != 3 {
+		t.Errorf("%d users, want 3: the refusals added none", got)
+	}
+}
+
 func TestAddUser(t *testing.T) {
 	t.Parallel()
 	clock := newClock()
