@@ -11,7 +11,9 @@
 //
 // Like [net/http/httptest], [NewServer] starts a server on a loopback port
 // and [Server.Close] shuts it down. On top of the five operations it offers
-// API keys with and without the "Manage Users" permission, seeding helpers, a
+// API keys with and without the "Manage Users" permission, seeding helpers
+// ([WithUsers] for n identical-looking active users a test can count,
+// [WithOrg] for a deterministic org with the variety of a real one), a
 // request log, latency, a rate limit and deterministic fault injection
 // ([Server.Inject]) for exercising a client's retry and error paths.
 //

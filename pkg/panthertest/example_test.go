@@ -3,7 +3,11 @@ package panthertest_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/pantherkit/panther-go/api"
 	"github.com/pantherkit/panther-go/pkg/panthertest"
@@ -84,4 +88,42 @@ func ExampleServer_NewToken() {
 	fmt.Println(resp.StatusCode, body["error"])
 	// Output:
 	// 403 forbidden
+}
+
+// Seed an org that looks like a real one, for trying access reviews,
+// include-deactivated and SSO ids. The counts depend on n alone; the seed
+// and the clock pick the people, ids and times.
+func ExampleWithOrg() {
+	now := func() time.Time { return time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC) }
+	srv := panthertest.NewServer(panthertest.WithOrg(40), panthertest.WithSeed(7), panthertest.WithClock(now))
+	defer srv.Close()
+
+	byStatus := map[string]int{}
+	var deactivated, sso, admins, neverLoggedIn int
+	for _, u := range srv.Users() {
+		byStatus[*u.Status]++
+		if !u.Enabled {
+			deactivated++
+		}
+		if strings.HasPrefix(*u.Id, "PantherSSO_") {
+			sso++
+		}
+		if *u.Role.Name == "Admin" {
+			admins++
+		}
+		if u.LastLoggedInAt == nil {
+			neverLoggedIn++
+		}
+	}
+	for _, s := range slices.Sorted(maps.Keys(byStatus)) {
+		fmt.Println(s, byStatus[s])
+	}
+	fmt.Println("deactivated", deactivated, "sso", sso, "admins", admins, "never logged in", neverLoggedIn)
+	// Output:
+	// CONFIRMED 25
+	// EXTERNAL_PROVIDER 10
+	// FORCE_CHANGE_PASSWORD 3
+	// RESET_REQUIRED 1
+	// UNCONFIRMED 1
+	// deactivated 2 sso 10 admins 2 never logged in 4
 }

@@ -28,6 +28,8 @@ type config struct {
 	roles    []api.UserAPIRole
 	validate bool
 	users    int
+	org      int   // WithOrg's n
+	seed     int64 // WithSeed's seed
 	now      func() time.Time
 	keep     int   // request log entries kept; 0: all
 	err      error // the first bad option value
@@ -60,6 +62,7 @@ func defaultConfig() config {
 		addr:     "127.0.0.1:0",
 		roles:    DefaultRoles(),
 		validate: true,
+		seed:     DefaultSeed,
 		now:      time.Now,
 	}
 }
@@ -155,14 +158,62 @@ func WithRequestLog(n int) Option {
 	}
 }
 
-// WithUsers seeds n users at start, as [Server.SeedUsers] does. A negative n
-// is an error.
+// WithUsers seeds n users at start, as [Server.SeedUsers] does: n users
+// that all appear in the default (active-only) listing, all enabled,
+// "CONFIRMED", with UUID ids and no login time, at
+// "user00001@example.com" onwards. Tests count on exactly that; for users
+// that look like a real org, use [WithOrg]. A negative n is an error.
 func WithUsers(n int) Option {
 	return func(c *config) {
 		if notNegative(c, "WithUsers", n, "") {
 			c.users = n
 		}
 	}
+}
+
+// WithOrg seeds, at start, an org of n users that looks like a real one, the
+// same org for the same n, seed ([WithSeed], default [DefaultSeed]), roles
+// and clock ([WithClock]). The n include the deactivated users, so the
+// default listing shows fewer than n; include-deactivated shows all n. With
+// [WithUsers] too, WithUsers' users come first. A negative n is an error.
+//
+// In every 100 users (counts are rounded, and once n is at least 9 every
+// kind has at least one user):
+//
+//	52  password user, CONFIRMED, logged in within 30 days
+//	 8  password user, CONFIRMED, last login 95 days to 2 years ago
+//	 7  pending invitation: FORCE_CHANGE_PASSWORD, never logged in,
+//	    invited 1 to 60 days ago
+//	 3  password user, RESET_REQUIRED, last login 10 to 200 days ago
+//	 2  UNCONFIRMED, never logged in, created 1 to 30 days ago
+//	20  SSO user, EXTERNAL_PROVIDER, logged in within 30 days
+//	 3  SSO user, EXTERNAL_PROVIDER, last login 95 days to 2 years ago
+//	 3  deactivated (enabled false) password user, CONFIRMED, stale login
+//	 2  deactivated SSO user, EXTERNAL_PROVIDER, stale login
+//
+// Password users have random UUID ids; SSO users have the id
+// "PantherSSO_<email>". Emails are at example.org; of every 100 users of a
+// kind, 70 are "given.family", 15 "gfamily", 10 "given.family+tag" and 5
+// capitalized as some identity providers send them ("Given.Family"), each
+// style present once a kind has 4 users. Names include accents and
+// apostrophes. createdAt is up to 5 years before the clock (any time of
+// day, RFC 3339 in UTC), never after a login; no login is in the future. Roles: 5 in 100 are
+// Admin (at least one once n reaches the number of roles), the rest split
+// evenly over the other roles; with [WithRoles] and no role named "Admin",
+// all roles get the same share. The list order is oldest createdAt first.
+func WithOrg(n int) Option {
+	return func(c *config) {
+		if notNegative(c, "WithOrg", n, "") {
+			c.org = n
+		}
+	}
+}
+
+// WithSeed picks which org [WithOrg] seeds (default [DefaultSeed]): its
+// names, ids, times, roles and order. The counts of each kind depend on n
+// alone. Every seed is valid; without WithOrg it has no effect.
+func WithSeed(seed int64) Option {
+	return func(c *config) { c.seed = seed }
 }
 
 // WithClock sets the clock used for createdAt and the rate limit (default

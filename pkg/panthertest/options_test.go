@@ -52,6 +52,7 @@ func TestOptionsRejectBadValues(t *testing.T) {
 		{name: "negative rate limit", opts: []panthertest.Option{panthertest.WithRateLimit(-1)}, want: "panthertest: WithRateLimit: must not be negative (0 disables the limit), got -1"},
 		{name: "negative request log", opts: []panthertest.Option{panthertest.WithRequestLog(-5)}, want: "panthertest: WithRequestLog: must not be negative (0 keeps every request), got -5"},
 		{name: "negative users", opts: []panthertest.Option{panthertest.WithUsers(-1)}, want: "panthertest: WithUsers: must not be negative, got -1"},
+		{name: "negative org", opts: []panthertest.Option{panthertest.WithOrg(-40)}, want: "panthertest: WithOrg: must not be negative, got -40"},
 		{name: "nil clock", opts: []panthertest.Option{panthertest.WithClock(nil)}, want: "panthertest: WithClock: the clock must not be nil"},
 		{name: "prefix with a space", opts: []panthertest.Option{panthertest.WithPathPrefix("/my api")}, want: `panthertest: WithPathPrefix: "/my api"` + badPrefix},
 		{name: "prefix with a query", opts: []panthertest.Option{panthertest.WithPathPrefix("/v1?x=1")}, want: `panthertest: WithPathPrefix: "/v1?x=1"` + badPrefix},
@@ -93,6 +94,7 @@ func TestOptionsAcceptZero(t *testing.T) {
 	srv := newFake(t,
 		panthertest.WithLatency(0), panthertest.WithRateLimit(0), panthertest.WithRequestLog(0),
 		panthertest.WithUsers(0), panthertest.WithPathPrefix(""),
+		panthertest.WithOrg(0), panthertest.WithSeed(0),
 	)
 	const n = 5
 	for range n {

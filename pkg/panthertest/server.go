@@ -127,6 +127,11 @@ func newServer(opts []Option) (*Server, error) {
 	if cfg.users > 0 {
 		s.SeedUsers(cfg.users)
 	}
+	if cfg.org > 0 {
+		s.mu.Lock()
+		s.store.seedOrg(cfg.org, cfg.seed, cfg.now())
+		s.mu.Unlock()
+	}
 	return s, nil
 }
 
@@ -170,7 +175,8 @@ func (s *Server) AddUser(u api.UserAPIUser) (api.UserAPIUser, error) {
 // SeedUsers adds n deterministic users and returns them: emails
 // "user00001@example.com" onwards (numbering continues across calls), varied
 // given and family names, roles cycling through [Server.Roles], ids that are
-// UUIDs derived from the email, all enabled and "CONFIRMED".
+// UUIDs derived from the email, all enabled and "CONFIRMED", none with a
+// login time. For an org with the variety of a real one, see [WithOrg].
 func (s *Server) SeedUsers(n int) []api.UserAPIUser {
 	s.mu.Lock()
 	defer s.mu.Unlock()

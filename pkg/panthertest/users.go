@@ -18,13 +18,24 @@ import (
 	"github.com/pantherkit/panther-go/api"
 )
 
-// Cognito statuses the fake assigns.
+// Cognito statuses, as Panther reports them in a user's status. The fake
+// assigns them to seeded and created users; [WithOrg] uses all of them.
 const (
-	// StatusConfirmed is the status of seeded users (and of AddUser's users
-	// when none is given).
+	// StatusConfirmed is a password user who has set a password: the status
+	// of WithUsers' users (and of AddUser's users when none is given).
 	StatusConfirmed = "CONFIRMED"
-	// StatusForceChangePassword is the status of users created through the API.
+	// StatusForceChangePassword is a pending invitation: the user has not
+	// yet replaced the temporary password. Users created through the API
+	// start so.
 	StatusForceChangePassword = "FORCE_CHANGE_PASSWORD"
+	// StatusResetRequired is a password user who must reset the password
+	// before the next login.
+	StatusResetRequired = "RESET_REQUIRED"
+	// StatusUnconfirmed is a user who signed up but never confirmed.
+	StatusUnconfirmed = "UNCONFIRMED"
+	// StatusExternalProvider is an SSO user (id "PantherSSO_<email>"),
+	// whose password lives with the identity provider.
+	StatusExternalProvider = "EXTERNAL_PROVIDER"
 )
 
 // Role ids of DefaultRoles; fixed so tests can refer to them.

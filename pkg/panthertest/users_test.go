@@ -482,8 +482,10 @@ func TestSeedUsers(t *testing.T) {
 		if diff := cmp.Diff(roles[i%len(roles)], u.Role); diff != "" {
 			t.Errorf("user %d role mismatch (-want +got):\n%s", i, diff)
 		}
-		if !u.Enabled || *u.Status != panthertest.StatusConfirmed || u.GivenName == "" || u.FamilyName == "" {
-			t.Errorf("user %d = %+v, want enabled, CONFIRMED, named", i, u)
+		// What tests across the repo count on (WithOrg is for variety).
+		if !u.Enabled || *u.Status != panthertest.StatusConfirmed || u.GivenName == "" || u.FamilyName == "" ||
+			uuid.Validate(*u.Id) != nil || u.LastLoggedInAt != nil {
+			t.Errorf("user %d = %+v, want enabled, CONFIRMED, named, a UUID id, no login", i, u)
 		}
 	}
 	if got[0].GivenName == got[1].GivenName {
