@@ -18,6 +18,7 @@ import (
 func newDemoCmd(e env) *cobra.Command {
 	var (
 		users   int
+		seed    int64
 		latency time.Duration
 	)
 	cmd := &cobra.Command{
@@ -35,17 +36,18 @@ Needs no Panther account and no network.`,
 			if users < 1 || latency < 0 {
 				return usagef("--users must be at least 1 and --latency not negative")
 			}
-			return demo(cmd.Context(), e.stdout, users, latency)
+			return demo(cmd.Context(), e.stdout, users, seed, latency)
 		},
 	}
-	cmd.Flags().IntVar(&users, "users", 300, "users to seed the fake with")
+	cmd.Flags().IntVar(&users, "users", 300, "users to seed the fake with: an org like a real one, deactivated users included")
+	cmd.Flags().Int64Var(&seed, "seed", panthertest.DefaultSeed, "which org to seed: the same seed gives the same people, ids and roles (times are relative to now)")
 	cmd.Flags().DurationVar(&latency, "latency", 2*time.Millisecond, "delay the fake adds to every response, like a real network")
 	return cmd
 }
 
-func demo(ctx context.Context, w io.Writer, users int, latency time.Duration) error {
+func demo(ctx context.Context, w io.Writer, users int, seed int64, latency time.Duration) error {
 	start := time.Now()
-	srv, err := panthertest.Start(panthertest.WithUsers(users), panthertest.WithLatency(latency))
+	srv, err := panthertest.Start(panthertest.WithOrg(users), panthertest.WithSeed(seed), panthertest.WithLatency(latency))
 	if err != nil {
 		return err
 	}
@@ -67,10 +69,10 @@ func demo(ctx context.Context, w io.Writer, users int, latency time.Duration) er
 	}
 	say("   created %s, status %s, role %s", deref(ada.Id), deref(ada.Status), deref(ada.Role.Name))
 
-	say("\n2. Access review: every user whose name or email contains \"lovelace\", 10 per page")
+	say("\n2. Access review: every user whose name or email contains \"lovelace\", 4 per page")
 	roles := map[string]int{}
 	found, pages := 0, 0
-	for page, err := range c.Users.Pages(ctx, &panther.ListUsersOptions{Contains: "lovelace", PageSize: 10}) {
+	for page, err := range c.Users.Pages(ctx, &panther.ListUsersOptions{Contains: "lovelace", PageSize: 4}) {
 		if err != nil {
 			return err
 		}
