@@ -3,7 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -286,45 +289,205 @@ change made by someone else between the read and the write is overwritten.`,
 }
 
 func newUsersDeleteCmd(e env, g *globals) *cobra.Command {
-	var yes bool
+	var (
+		yes     bool
+		idsFrom string
+	)
 	cmd := &cobra.Command{
-		Use:   "delete ID",
-		Short: "Delete a user",
-		Long: `Delete a user. On a terminal it asks first; from a script (stdin not a
-terminal) it refuses unless --yes is given.`,
+		Use:   "delete [ID...] [--ids-from FILE|-]",
+		Short: "Delete users, given as arguments or listed in a file",
+		Long: `Delete one or more users: the ids given as arguments, and those listed in a
+file with --ids-from FILE, or on stdin with --ids-from -. An id given twice is
+deleted once.
+
+An ids file holds one id per line. Blank lines are skipped, and so are lines
+whose first character other than a space is #; spaces around an id are
+dropped. Each line is read back as panther writes a CSV cell (see 'panther
+users --help'), so the ids 'panther users review --ids-only' prints read
+back exactly, and a hand-written id holding a backslash must write it as \\.
+
+On a terminal, delete lists the users and asks first. From a script (stdin
+not a terminal), and with --ids-from -, which takes stdin, it refuses unless
+--yes is given.
+
+The users are deleted a few at a time. Each one that fails gets a line on
+stderr naming its id and the error, and the command exits 1; the others are
+still deleted. An empty --ids-from list deletes nothing and succeeds, so a
+review that finds nobody ends a pipeline cleanly.`,
 		Example: `  panther users delete 8a6c...
-  panther users delete PantherSSO_ada@acme.com --yes`,
-		Args: args(cobra.ExactArgs(1)),
+  panther users delete PantherSSO_ada@acme.com 8a6c... --yes
+  panther users delete --ids-from leavers.txt
+  panther users review --inactive-for 180d --ids-only | panther users delete --ids-from - --yes`,
+		Args: args(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			id := a[0]
+			if len(a) == 0 && idsFrom == "" {
+				return usagef("give the ids of the users to delete, as arguments or with --ids-from FILE|-")
+			}
+			if idsFrom == "-" && !yes {
+				return usagef("refusing to delete without --yes: --ids-from - reads the ids from stdin, which leaves no terminal to confirm on")
+			}
+			ids := slices.Clone(a)
+			if idsFrom != "" {
+				listed, err := readIDs(e, idsFrom)
+				if err != nil {
+					return err
+				}
+				ids = append(ids, listed...)
+			}
+			ids = uniqueIDs(ids)
+			if len(ids) == 0 {
+				fmt.Fprintln(e.stderr, "No users to delete.")
+				return nil
+			}
 			if !yes && !e.isTerminal(e.stdin) {
-				return usagef("refusing to delete user %q without --yes: stdin is not a terminal to confirm on", id)
+				return usagef("refusing to delete %s without --yes: stdin is not a terminal to confirm on", countUsers(ids))
 			}
 			c, err := g.client(e)
 			if err != nil {
 				return err
 			}
 			if !yes {
-				u, err := c.Users.Get(cmd.Context(), id)
-				if err != nil {
+				ok, err := confirmDelete(cmd.Context(), e, c, ids)
+				if err != nil || !ok {
 					return err
 				}
-				fmt.Fprintf(e.stderr, "Delete %s %s <%s> (%s)? [y/N] ", printable(u.GivenName), printable(u.FamilyName), printable(u.Email), printable(id))
-				answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
-				if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-					fmt.Fprintln(e.stderr, "Not deleted.")
-					return nil
-				}
 			}
-			if err := c.Users.Delete(cmd.Context(), id); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stderr, "Deleted user %s.\n", printable(id))
-			return nil
+			return deleteUsers(cmd.Context(), e, c, ids)
 		},
 	}
-	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "delete without asking")
+	f := cmd.Flags()
+	f.BoolVarP(&yes, "yes", "y", false, "delete without asking")
+	f.StringVar(&idsFrom, "ids-from", "", "also delete the ids listed in `FILE`, one per line (- for stdin; # starts a comment line)")
 	return cmd
+}
+
+// maxIDLine is the longest line --ids-from reads: far beyond any id.
+const maxIDLine = 64 << 10
+
+// readIDs reads the ids file name ("-" for stdin) as newUsersDeleteCmd's
+// help describes. Its errors are usage errors: nothing has been sent.
+func readIDs(e env, name string) ([]string, error) {
+	r := e.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--ids-from: %w", err)}
+		}
+		defer f.Close()
+		r = f
+	}
+	var ids []string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4<<10), maxIDLine)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if n == 1 {
+			line = strings.TrimPrefix(line, "\ufeff") // a byte order mark from an editor
+		}
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		id, err := decodeCSVCell(line)
+		if err != nil {
+			return nil, usagef("--ids-from %s: line %d: %v", printable(name), n, err)
+		}
+		ids = append(ids, id)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, usagef("--ids-from %s: line %d is longer than %d bytes: not a list of ids", printable(name), n+1, maxIDLine)
+		}
+		return nil, fmt.Errorf("--ids-from %s: %w", printable(name), err)
+	}
+	return ids, nil
+}
+
+// uniqueIDs returns ids without repeats, in first-seen order.
+func uniqueIDs(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	return slices.DeleteFunc(ids, func(id string) bool {
+		dup := seen[id]
+		seen[id] = true
+		return dup
+	})
+}
+
+// countUsers names what is deleted in a message: `user "8a6c..."` or "3 users".
+func countUsers(ids []string) string {
+	if len(ids) == 1 {
+		return fmt.Sprintf("user %q", printable(ids[0]))
+	}
+	return fmt.Sprintf("%d users", len(ids))
+}
+
+// confirmDelete shows the users to be deleted on stderr and asks on stdin.
+// Every id must name a user: what is shown is what would be deleted.
+func confirmDelete(ctx context.Context, e env, c *panther.Client, ids []string) (bool, error) {
+	users, err := c.Users.GetMany(ctx, ids)
+	if err != nil {
+		return false, err
+	}
+	byID := make(map[string]*panther.User, len(users))
+	for i := range users {
+		byID[users[i].GetId()] = &users[i]
+	}
+	var missing []string
+	for _, id := range ids {
+		if byID[id] == nil {
+			missing = append(missing, fmt.Sprintf("%q", printable(id)))
+		}
+	}
+	if len(missing) > 0 {
+		return false, fmt.Errorf("no user has the id %s: nothing deleted; check the ids ('panther users list' shows them)", strings.Join(missing, ", "))
+	}
+	describeUser := func(id string) string {
+		u := byID[id]
+		return fmt.Sprintf("%s %s <%s> (%s)", printable(u.GivenName), printable(u.FamilyName), printable(u.Email), printable(id))
+	}
+	if len(ids) == 1 {
+		fmt.Fprintf(e.stderr, "Delete %s? [y/N] ", describeUser(ids[0]))
+	} else {
+		fmt.Fprintf(e.stderr, "Delete %d users:\n", len(ids))
+		for _, id := range ids {
+			fmt.Fprintf(e.stderr, "  %s\n", describeUser(id))
+		}
+		fmt.Fprintf(e.stderr, "Delete these %d users? [y/N] ", len(ids))
+	}
+	answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		fmt.Fprintln(e.stderr, "Not deleted.")
+		return false, nil
+	}
+	return true, nil
+}
+
+// deleteUsers deletes ids with DeleteMany and reports on stderr: a line per
+// failure, then what was done. One id fails with its own error, so that its
+// exit code and hint are those of the error; several fail as exit 1.
+func deleteUsers(ctx context.Context, e env, c *panther.Client, ids []string) error {
+	results := c.Users.DeleteMany(ctx, ids, nil)
+	if len(ids) == 1 {
+		if err := results[0].Err; err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "Deleted user %s.\n", printable(ids[0]))
+		return nil
+	}
+	failed := 0
+	for _, r := range results {
+		if r.Err != nil {
+			failed++
+			fmt.Fprintf(e.stderr, "panther: user %q not deleted: %s\n", printable(r.ID), strings.TrimPrefix(describe(r.Err), "panther: "))
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("deleted %d of %d users; %d failed", len(ids)-failed, len(ids), failed)
+	}
+	fmt.Fprintf(e.stderr, "Deleted %d users.\n", len(ids))
+	return nil
 }
 
 func printUser(e env, f outputFormat, u *panther.User) error {

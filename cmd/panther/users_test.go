@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -282,7 +284,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		// Only the users commands check -o: these fail on their own flags instead.
 		{"demo ignores -o", []string{"demo", "-o", "xml", "--users", "0"}, nil, 2, []string{"--users must be at least 1"}},
 		{"fake-server ignores -o", []string{"fake-server", "-o", "xml", "--users", "-1"}, nil, 2, []string{"must not be negative"}},
-		{"missing argument", []string{"users", "delete"}, vars(srv), 2, []string{"accepts 1 arg"}},
+		{"missing argument", []string{"users", "delete"}, vars(srv), 2, []string{"give the ids of the users to delete"}},
 		{"get needs id or email", []string{"users", "get"}, vars(srv), 2, []string{"give a user id or --email"}},
 		{"create needs role", []string{"users", "create", "--email", "a@b.c", "--given-name", "A", "--family-name", "B"}, vars(srv), 2, []string{"--role"}},
 		{"create needs email", []string{"users", "create", "--given-name", "A", "--family-name", "B", "--role", "Admin"}, vars(srv), 2, []string{"--email is required"}},
@@ -389,5 +391,167 @@ func TestTableAndPromptShowNoControlCharacters(t *testing.T) {
 	r = runOK(t, srv, "users", "get", *u.Id, "-o", "json")
 	if !strings.Contains(r.stdout, `\u001b[2J`) {
 		t.Errorf("JSON lost the data:\n%s", r.stdout)
+	}
+}
+
+// remainingIDs returns the ids of the users the fake holds.
+func remainingIDs(srv *panthertest.Server) []string {
+	var ids []string
+	for _, u := range srv.Users() {
+		ids = append(ids, u.GetId())
+	}
+	return ids
+}
+
+func TestDeleteMany(t *testing.T) {
+	t.Parallel()
+	// The fake holds user00001..user00004 (ids u[0]..u[3]) and an SSO user
+	// whose id holds "+", "@" and "." and whose name would rewrite a
+	// terminal.
+	setup := func(t *testing.T) (*panthertest.Server, []string) {
+		t.Helper()
+		srv := newFake(t, 4)
+		if _, err := srv.AddUser(api.UserAPIUser{
+			Id: ptr("PantherSSO_ann+ops@acme.example"), Email: "ann+ops@acme.example",
+			GivenName: "Ann\x1b[2J", FamilyName: "Ops\u202e", Role: api.UserAPIRole{Name: ptr("Admin")}, Enabled: true,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return srv, remainingIDs(srv)
+	}
+	file := filepath.Join(t.TempDir(), "leavers.txt")
+	tests := []struct {
+		name     string
+		args     func(ids []string) []string
+		stdin    func(ids []string) string
+		terminal bool
+		wantCode int
+		// wantLeft are the indexes of the users still there afterwards.
+		wantLeft   []int
+		wantStderr []string
+	}{
+		{
+			name:     "several ids with --yes",
+			args:     func(ids []string) []string { return []string{ids[0], ids[4], ids[2], "--yes"} },
+			wantLeft: []int{1, 3}, wantStderr: []string{"Deleted 3 users."},
+		},
+		{
+			name: "--ids-from - skips blanks and comments, trims, reads CRLF and a byte order mark, deletes a repeat once",
+			args: func([]string) []string { return []string{"--ids-from", "-", "--yes"} },
+			stdin: func(ids []string) string {
+				return "\ufeff# leavers, Q4\r\n" + ids[1] + "\r\n\r\n   " + ids[4] + "  \n\t# " + ids[0] + "\n" + ids[1] + "\n"
+			},
+			wantLeft: []int{0, 2, 3}, wantStderr: []string{"Deleted 2 users."},
+		},
+		{
+			name: "--ids-from FILE and arguments together",
+			args: func(ids []string) []string {
+				if err := os.WriteFile(file, []byte(ids[3]+"\n"+ids[2]+"\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return []string{ids[0], "--ids-from", file, "-y"}
+			},
+			wantLeft: []int{1, 4}, wantStderr: []string{"Deleted 3 users."},
+		},
+		{
+			name:     "refused without --yes when stdin is not a terminal",
+			args:     func(ids []string) []string { return []string{ids[0], ids[1], ids[4]} },
+			stdin:    func([]string) string { return "y\n" },
+			wantCode: exitUsage, wantLeft: []int{0, 1, 2, 3, 4},
+			wantStderr: []string{"refusing to delete 3 users without --yes", "not a terminal"},
+		},
+		{
+			name:     "--ids-from - is refused without --yes even on a terminal",
+			args:     func([]string) []string { return []string{"--ids-from", "-"} },
+			stdin:    func(ids []string) string { return ids[0] + "\n" },
+			terminal: true, wantCode: exitUsage, wantLeft: []int{0, 1, 2, 3, 4},
+			wantStderr: []string{"without --yes", "--ids-from - reads the ids from stdin"},
+		},
+		{
+			name:     "on a terminal the prompt says how many and which, escaped: yes",
+			args:     func(ids []string) []string { return []string{ids[0], ids[4]} },
+			stdin:    func([]string) string { return "yes\n" },
+			terminal: true, wantLeft: []int{1, 2, 3},
+			wantStderr: []string{
+				"Delete 2 users:\n",
+				"  Ada Lovelace <user00001@example.com> (",
+				`  Ann\x1b[2J Ops\u202e <ann+ops@acme.example> (PantherSSO_ann+ops@acme.example)`,
+				"Delete these 2 users? [y/N] ",
+				"Deleted 2 users.",
+			},
+		},
+		{
+			name:     "on a terminal: no",
+			args:     func(ids []string) []string { return []string{ids[0], ids[1]} },
+			stdin:    func([]string) string { return "n\n" },
+			terminal: true, wantLeft: []int{0, 1, 2, 3, 4}, wantStderr: []string{"Delete these 2 users? [y/N] Not deleted."},
+		},
+		{
+			name:     "on a terminal an unknown id deletes nothing",
+			args:     func(ids []string) []string { return []string{ids[0], "no-such-user"} },
+			stdin:    func([]string) string { return "y\n" },
+			terminal: true, wantCode: exitError, wantLeft: []int{0, 1, 2, 3, 4},
+			wantStderr: []string{`no user has the id "no-such-user": nothing deleted`},
+		},
+		{
+			name:     "with --yes a failure gets its line, the others are deleted, exit 1",
+			args:     func(ids []string) []string { return []string{ids[0], "no-such-user", ".", ids[1], "--yes"} },
+			wantCode: exitError, wantLeft: []int{2, 3, 4},
+			wantStderr: []string{
+				`panther: user "no-such-user" not deleted: DELETE /users/{id}: 404`,
+				`panther: user "." not deleted: invalid input`,
+				"panther: deleted 2 of 4 users; 2 failed",
+			},
+		},
+		{
+			name:     "an empty list deletes nothing and succeeds",
+			args:     func([]string) []string { return []string{"--ids-from", "-", "--yes"} },
+			stdin:    func([]string) string { return "# nobody this quarter\n\n" },
+			wantLeft: []int{0, 1, 2, 3, 4}, wantStderr: []string{"No users to delete."},
+		},
+		{
+			name:     "a line that is not a CSV cell is a usage error naming the line",
+			args:     func([]string) []string { return []string{"--ids-from", "-", "--yes"} },
+			stdin:    func(ids []string) string { return ids[0] + "\nC:\\temp\n" },
+			wantCode: exitUsage, wantLeft: []int{0, 1, 2, 3, 4}, wantStderr: []string{"--ids-from -: line 2: invalid escape"},
+		},
+		{
+			name:     "a missing file is a usage error",
+			args:     func([]string) []string { return []string{"--ids-from", filepath.Join(t.TempDir(), "none.txt"), "--yes"} },
+			wantCode: exitUsage, wantLeft: []int{0, 1, 2, 3, 4}, wantStderr: []string{"--ids-from: open ", "no such file"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Not parallel: the cases share file.
+			srv, ids := setup(t)
+			inv := invocation{args: append([]string{"users", "delete"}, tt.args(ids)...), vars: vars(srv), terminal: tt.terminal}
+			if tt.stdin != nil {
+				inv.stdin = tt.stdin(ids)
+			}
+			r := inv.run(t.Context())
+			if r.code != tt.wantCode {
+				t.Errorf("exit %d, want %d; stderr:\n%s", r.code, tt.wantCode, r.stderr)
+			}
+			for _, want := range tt.wantStderr {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr does not contain %q:\n%s", want, r.stderr)
+				}
+			}
+			if strings.ContainsAny(r.stderr, "\x1b\u202e") {
+				t.Errorf("stderr holds a hidden character:\n%q", r.stderr)
+			}
+			var wantLeft []string
+			for _, i := range tt.wantLeft {
+				wantLeft = append(wantLeft, ids[i])
+			}
+			if diff := cmp.Diff(wantLeft, remainingIDs(srv)); diff != "" {
+				t.Errorf("users left in the fake (-want +got):\n%s", diff)
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout = %q, want nothing", r.stdout)
+			}
+			assertNoToken(t, srv, r)
+		})
 	}
 }
