@@ -516,8 +516,10 @@ func TestDeleteMany(t *testing.T) {
 			wantCode: exitUsage, wantLeft: []int{0, 1, 2, 3, 4}, wantStderr: []string{"--ids-from -: line 2: invalid escape"},
 		},
 		{
-			name:     "a missing file is a usage error",
-			args:     func([]string) []string { return []string{"--ids-from", filepath.Join(t.TempDir(), "none.txt"), "--yes"} },
+			name: "a missing file is a usage error",
+			args: func([]string) []string {
+				return []string{"--ids-from", filepath.Join(t.TempDir(), "none.txt"), "--yes"}
+			},
 			wantCode: exitUsage, wantLeft: []int{0, 1, 2, 3, 4}, wantStderr: []string{"--ids-from: open ", "no such file"},
 		},
 	}
