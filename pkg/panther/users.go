@@ -229,9 +229,12 @@ func (s *UsersService) Delete(ctx context.Context, id string) error {
 	return err
 }
 
-// GetByEmail returns the user whose email is email, deactivated or not: the
-// one whose address is exactly email when there is one, else the one whose
-// address differs from it only in case, when there is only one such. When
+// GetByEmail returns the user whose email is email, deactivated or not.
+// Panther (like the fake in pkg/panthertest) keeps one user per address
+// whatever its case and finds it by email in any case, so "Ada@Example.com"
+// finds ada@example.com. Should a server answer with several, GetByEmail
+// takes the one whose address is exactly email when there is one, else the
+// one whose address differs from it only in case, when there is only one. When
 // there is none, the error matches [ErrNotFound] with [errors.Is]; it is not
 // an *APIError, because the server answered 200 with no match. Several
 // users differing only in case, none exact, is an error too (Panther keeps
