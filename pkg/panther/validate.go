@@ -51,21 +51,35 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // checkUserInput checks what the API requires of a create or a full-replace
 // update: every field set, and a role named by exactly one of id and name.
+// It returns the first problem userInputProblems finds.
 func checkUserInput(in UserInput) error {
+	if errs := userInputProblems(in); len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// userInputProblems returns every problem checkUserInput looks for, in the
+// order of the fields, so that a list of users can be reported in one go.
+func userInputProblems(in UserInput) []error {
+	var errs []error
 	for _, f := range []struct{ name, value string }{
 		{"email", in.Email},
 		{"givenName", in.GivenName},
 		{"familyName", in.FamilyName},
 	} {
 		if strings.TrimSpace(f.value) == "" {
-			return invalid(f.name, "must not be empty")
+			errs = append(errs, invalid(f.name, "must not be empty"))
 		}
 	}
-	if at := strings.LastIndexByte(in.Email, '@'); at <= 0 || at == len(in.Email)-1 ||
-		strings.ContainsFunc(in.Email, isSpaceOrControl) {
-		return invalid("email", "must be an address like name@example.com")
+	if at := strings.LastIndexByte(in.Email, '@'); strings.TrimSpace(in.Email) != "" && (at <= 0 || at == len(in.Email)-1 ||
+		strings.ContainsFunc(in.Email, isSpaceOrControl)) {
+		errs = append(errs, invalid("email", "must be an address like name@example.com"))
 	}
-	return checkRole(in.Role)
+	if err := checkRole(in.Role); err != nil {
+		errs = append(errs, err)
+	}
+	return errs
 }
 
 func isSpaceOrControl(r rune) bool { return r == ' ' || r == '\t' || isControl(r) }
