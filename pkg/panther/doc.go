@@ -16,6 +16,12 @@
 // [ListUsersOptions].Prefetch overlaps the next page's request with the work a
 // loop does on the current one.
 //
+// To make Panther match a list of users kept elsewhere (an HR export, a CSV
+// in a repository): [UsersService.Plan] compares the list with Panther and
+// says what would change, refusing by default a plan that would delete many
+// users or the last admin ([ErrRefused]); [UsersService.Apply] carries the
+// plan out, skipping what changed since it was made ([ErrStale]).
+//
 // Create a [Client] with [NewClient] or [NewClientFromEnv] and call the
 // methods on [Client.Users]:
 //
