@@ -93,8 +93,11 @@ type ReviewSummary struct {
 	ByRole map[string]int `json:"byRole"`
 	// ByStatus counts users per Cognito status ("" when absent).
 	ByStatus map[string]int `json:"byStatus"`
-	// Admins counts users whose role is one of [ReviewOptions.AdminRoles].
+	// Admins counts users whose role is one of AdminRoles.
 	Admins int `json:"admins"`
+	// AdminRoles are the role names counted as admins:
+	// [ReviewOptions.AdminRoles], or "Admin" when that is empty.
+	AdminRoles []string `json:"adminRoles"`
 	// Deactivated counts deactivated users; always 0 unless
 	// IncludeDeactivated.
 	Deactivated int `json:"deactivated"`
@@ -128,10 +131,11 @@ func Review(users []User, opts ReviewOptions, now time.Time) Report {
 	for _, rule := range opts.rules() {
 		r.Summary.FindingsByRule[rule] = 0
 	}
-	admins := opts.AdminRoles
+	admins := slices.Clone(opts.AdminRoles)
 	if len(admins) == 0 {
 		admins = []string{reviewAdminRole}
 	}
+	r.Summary.AdminRoles = admins
 	for i := range users {
 		u := &users[i]
 		if !opts.reviews(u) {

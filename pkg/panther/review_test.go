@@ -150,6 +150,7 @@ func TestReviewSummary(t *testing.T) {
 			ByRole:         map[string]int{"Admin": 1, "admin": 1, "Analyst": 2, "Security Owner": 1, "role-7": 1},
 			ByStatus:       map[string]int{"CONFIRMED": 3, "EXTERNAL_PROVIDER": 1, "FORCE_CHANGE_PASSWORD": 1, "": 1},
 			Admins:         2,
+			AdminRoles:     []string{"Admin"},
 			FindingsByRule: map[panther.Rule]int{panther.RuleInactive: 1, panther.RulePendingInvite: 1},
 		}},
 		{"with deactivated", func(o *panther.ReviewOptions) { o.IncludeDeactivated = true }, panther.ReviewSummary{
@@ -157,6 +158,7 @@ func TestReviewSummary(t *testing.T) {
 			ByRole:         map[string]int{"Admin": 1, "admin": 1, "Analyst": 3, "Security Owner": 1, "role-7": 1},
 			ByStatus:       map[string]int{"CONFIRMED": 4, "EXTERNAL_PROVIDER": 1, "FORCE_CHANGE_PASSWORD": 1, "": 1},
 			Admins:         2,
+			AdminRoles:     []string{"Admin"},
 			Deactivated:    1,
 			FindingsByRule: map[panther.Rule]int{panther.RuleInactive: 2, panther.RulePendingInvite: 1},
 		}},
@@ -165,12 +167,14 @@ func TestReviewSummary(t *testing.T) {
 			ByRole:         map[string]int{"Admin": 1, "admin": 1, "Analyst": 2, "Security Owner": 1, "role-7": 1},
 			ByStatus:       map[string]int{"CONFIRMED": 3, "EXTERNAL_PROVIDER": 1, "FORCE_CHANGE_PASSWORD": 1, "": 1},
 			Admins:         1,
+			AdminRoles:     []string{"security owner"},
 			FindingsByRule: map[panther.Rule]int{panther.RuleInactive: 1, panther.RulePendingInvite: 1},
 		}},
 		{"one role", func(o *panther.ReviewOptions) { o.Roles = []string{"analyst"}; o.NeverLoggedIn = true }, panther.ReviewSummary{
 			Users:          2,
 			ByRole:         map[string]int{"Analyst": 2},
 			ByStatus:       map[string]int{"FORCE_CHANGE_PASSWORD": 1, "": 1},
+			AdminRoles:     []string{"Admin"},
 			FindingsByRule: map[panther.Rule]int{panther.RuleInactive: 0, panther.RuleNeverLoggedIn: 1, panther.RulePendingInvite: 1},
 		}},
 	}
@@ -196,7 +200,7 @@ func TestReviewEmptyJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"at":"2026-01-02T03:04:05Z","summary":{"users":0,"byRole":{},"byStatus":{},"admins":0,"deactivated":0,"findingsByRule":{"never-logged-in":0}},"findings":[]}`
+	want := `{"at":"2026-01-02T03:04:05Z","summary":{"users":0,"byRole":{},"byStatus":{},"admins":0,"adminRoles":["Admin"],"deactivated":0,"findingsByRule":{"never-logged-in":0}},"findings":[]}`
 	if diff := cmp.Diff(want, string(b)); diff != "" {
 		t.Errorf("json.Marshal(Review(nil, ...)) mismatch (-want +got):\n%s", diff)
 	}
