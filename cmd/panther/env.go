@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"time"
 
 	"golang.org/x/term"
 )
@@ -16,6 +17,8 @@ type env struct {
 	getenv func(string) string
 	// isTerminal reports whether a stream is an interactive terminal.
 	isTerminal func(any) bool
+	// now is the clock a review measures time since login against.
+	now func() time.Time
 }
 
 func newOSEnv() env {
@@ -25,6 +28,7 @@ func newOSEnv() env {
 		stderr:     os.Stderr,
 		getenv:     os.Getenv,
 		isTerminal: isTerminal,
+		now:        time.Now,
 	}
 }
 

@@ -77,6 +77,7 @@ func (inv invocation) run(ctx context.Context) result {
 		stderr:     &stderr,
 		getenv:     func(k string) string { return inv.vars[k] },
 		isTerminal: func(any) bool { return inv.terminal },
+		now:        fixedClock, // the fake's clock too (newFake)
 	}
 	code := run(ctx, inv.args, e)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}

@@ -17,13 +17,14 @@ import (
 func newUsersCmd(e env, g *globals) *cobra.Command {
 	cmd := group(&cobra.Command{
 		Use:   "users",
-		Short: "List, get, create, update and delete users",
-		Long:  "List, get, create, update and delete users.\n\n" + outputHelp(),
+		Short: "List, get, create, update, delete and review users",
+		Long:  "List, get, create, update, delete and review users.\n\n" + outputHelp(),
 		Example: `  panther users list --contains @acme.com
   panther users get --email ada@acme.com -o json
   panther users create --email ada@acme.com --given-name Ada --family-name Lovelace --role Analyst
   panther users update 8a6c... --role Admin
-  panther users delete 8a6c... --yes`,
+  panther users delete 8a6c... --yes
+  panther users review --inactive-for 90d -o csv`,
 		PersistentPreRunE: func(*cobra.Command, []string) error { return g.checkOutput() },
 	})
 	cmd.AddCommand(
@@ -32,6 +33,7 @@ func newUsersCmd(e env, g *globals) *cobra.Command {
 		newUsersCreateCmd(e, g),
 		newUsersUpdateCmd(e, g),
 		newUsersDeleteCmd(e, g),
+		newUsersReviewCmd(e, g),
 	)
 	return cmd
 }
@@ -373,7 +375,7 @@ func readIDs(e env, name string) ([]string, error) {
 		if err != nil {
 			return nil, usageError{fmt.Errorf("--ids-from: %w", err)}
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }() // read only: nothing to lose
 		r = f
 	}
 	var ids []string

@@ -328,7 +328,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 
 func TestHelpHasExamples(t *testing.T) {
 	t.Parallel()
-	for _, cmd := range [][]string{{}, {"users"}, {"users", "list"}, {"users", "get"}, {"users", "create"}, {"users", "update"}, {"users", "delete"}, {"fake-server"}, {"demo"}} {
+	for _, cmd := range [][]string{{}, {"users"}, {"users", "list"}, {"users", "get"}, {"users", "create"}, {"users", "update"}, {"users", "delete"}, {"users", "review"}, {"fake-server"}, {"demo"}} {
 		r := invocation{args: append(cmd, "--help")}.run(t.Context())
 		if r.code != 0 || !strings.Contains(r.stdout, "Examples:") {
 			t.Errorf("panther %s --help: exit %d, no Examples section:\n%s", strings.Join(cmd, " "), r.code, r.stdout)
