@@ -375,10 +375,11 @@ func chainTexts(err error) []string {
 			return
 		}
 		out = append(out, e.Error(), fmt.Sprintf("%v", e), fmt.Sprintf("%+v", e), fmt.Sprintf("%#v", e))
-		if ue, ok := e.(*url.Error); ok {
+		if ue, ok := e.(*url.Error); ok { //nolint:errorlint // this node of the chain, not the chain
+
 			out = append(out, ue.URL)
 		}
-		switch u := e.(type) {
+		switch u := e.(type) { //nolint:errorlint // walking the chain by hand is the point
 		case interface{ Unwrap() error }:
 			walk(u.Unwrap())
 		case interface{ Unwrap() []error }:

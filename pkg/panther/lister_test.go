@@ -67,7 +67,10 @@ func TestListerServesAnotherListOperation(t *testing.T) {
 			}
 			got = append(got, r)
 		}
-		for range roles.pages(t.Context(), "", walkOptions{prefetch: prefetch}) {
+		for _, err := range roles.pages(t.Context(), "", walkOptions{prefetch: prefetch}) {
+			if err != nil {
+				t.Fatalf("prefetch=%t: %v", prefetch, err)
+			}
 			pages++
 		}
 		if diff := cmp.Diff(all, got); diff != "" || pages != 3 {
@@ -75,9 +78,9 @@ func TestListerServesAnotherListOperation(t *testing.T) {
 		}
 	}
 	// break stops it: one page fetched for the first role.
-	for r := range roles.items(t.Context(), "", walkOptions{}) {
-		if r.ID != "r0" {
-			t.Errorf("first role = %v", r)
+	for r, err := range roles.items(t.Context(), "", walkOptions{}) {
+		if err != nil || r.ID != "r0" {
+			t.Errorf("first role = %v, %v", r, err)
 		}
 		break
 	}
