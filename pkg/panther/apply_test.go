@@ -296,7 +296,7 @@ func TestApplyPacing(t *testing.T) {
 	if err != nil || panther.SyncErrors(results) != nil {
 		t.Fatalf("Apply: %v, %v", err, panther.SyncErrors(results))
 	}
-	if floor := time.Duration(len(results)-1) * 2 * time.Second / rps; elapsed < floor*9/10 {
+	if floor := time.Duration(2*len(results)-1) * time.Second / rps; elapsed < floor*9/10 {
 		t.Errorf("%d actions took %v, want at least %v at %d requests a second", len(results), elapsed, floor, rps)
 	}
 }

@@ -112,17 +112,15 @@ func runBulk(ctx context.Context, n int, opts *BulkOptions, policy RetryPolicy, 
 	if opts != nil {
 		o = *opts
 	}
-	workers := o.Concurrency
+	return runPaced(ctx, n, o.Concurrency, newPacer(o.RequestsPerSecond), policy, id, do)
+}
+
+// runPaced is runBulk with the pacer given: an item that sends more than
+// one request (Apply's) waits on it again before each later one.
+func runPaced(ctx context.Context, n, workers int, limiter *pacer, policy RetryPolicy, id func(int) string, do func(ctx context.Context, i int) (*User, error)) []BulkResult {
 	if workers <= 0 {
 		workers = DefaultBulkConcurrency
 	}
-	var limiter *rate.Limiter
-	if o.RequestsPerSecond > 0 {
-		// A burst of one spreads the starts evenly instead of front-loading
-		// a second's worth, which a sliding-window limit would reject.
-		limiter = rate.NewLimiter(rate.Limit(o.RequestsPerSecond), 1)
-	}
-
 	th := &throttle{policy: policy}
 	results := make([]BulkResult, n)
 	var g errgroup.Group
@@ -133,15 +131,7 @@ func runBulk(ctx context.Context, n int, opts *BulkOptions, policy RetryPolicy, 
 			if id != nil {
 				r.ID = id(i)
 			}
-			if limiter != nil {
-				r.Err = limiter.Wait(ctx)
-				if r.Err != nil && ctx.Err() == nil {
-					// rate says the item's turn comes after ctx's deadline,
-					// in an error of its own: report the deadline, as for
-					// every item not started because of ctx.
-					r.Err = fmt.Errorf("panther: item not started: its paced start would come after the deadline: %w", context.DeadlineExceeded)
-				}
-			}
+			r.Err = limiter.wait(ctx)
 			if r.Err == nil {
 				r.Err = th.wait(ctx)
 			}
@@ -158,6 +148,34 @@ func runBulk(ctx context.Context, n int, opts *BulkOptions, policy RetryPolicy, 
 	}
 	_ = g.Wait() // items report their errors in results
 	return results
+}
+
+// pacer spaces requests evenly, at most a given number a second; a nil
+// pacer does not pace.
+type pacer struct{ limiter *rate.Limiter }
+
+func newPacer(perSecond float64) *pacer {
+	if perSecond <= 0 {
+		return nil
+	}
+	// A burst of one spreads the requests evenly instead of front-loading a
+	// second's worth, which a sliding-window limit would reject.
+	return &pacer{rate.NewLimiter(rate.Limit(perSecond), 1)}
+}
+
+// wait blocks until the next request's turn, or until ctx ends.
+func (p *pacer) wait(ctx context.Context) error {
+	if p == nil {
+		return nil
+	}
+	err := p.limiter.Wait(ctx)
+	if err != nil && ctx.Err() == nil {
+		// rate says the turn comes after ctx's deadline, in an error of
+		// its own: report the deadline, as for every item not started
+		// because of ctx.
+		return fmt.Errorf("panther: not sent: its paced turn would come after the deadline: %w", context.DeadlineExceeded)
+	}
+	return err
 }
 
 // throttle holds back a bulk call's starts while the server rate-limits it:
