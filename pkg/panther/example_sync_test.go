@@ -97,5 +97,5 @@ func ExampleUsersService_Plan_guardrails() {
 	// Output:
 	// true 3
 	// panther: plan refused: it would delete 3 users, more than the default limit of 1 (the smaller of 10 users and 10% of the 3 users read); to allow it, set PlanOptions.MaxDeletes to 3 or more (--max-deletes 3)
-	// panther: plan refused: it would delete or demote every enabled user holding a role that matches "(?i)admin" (1 now), leaving none; to allow it, set PlanOptions.AllowNoAdmin (--allow-no-admin); if your admin role has another name, set PlanOptions.AdminRole (--admin-role)
+	// panther: plan refused: it would delete or demote every enabled user with the role "Admin" (1 now), leaving none; to allow it, set PlanOptions.AllowNoAdmin (--allow-no-admin); if your admin role has another name, set PlanOptions.AdminRoles (--admin-role)
 }

@@ -8,7 +8,6 @@ package panther
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -19,16 +18,6 @@ const (
 	DefaultMaxDeletePercent = 10
 )
 
-// DefaultAdminRolePattern is the pattern of [DefaultAdminRole].
-const DefaultAdminRolePattern = `(?i)admin`
-
-// DefaultAdminRole matches the role names that count as admin roles unless
-// [PlanOptions].AdminRole says otherwise: Panther's default "Admin", and
-// names such as "Security Admins" or "SOC-Administrators". Roles can be
-// renamed; a plan on an org where no enabled user holds a matching role
-// carries a warning saying that this guardrail protects nothing there.
-var DefaultAdminRole = regexp.MustCompile(DefaultAdminRolePattern)
-
 // ErrRefused matches the error of a plan a guardrail refuses, returned by
 // [UsersService.Plan] (with the plan) and [UsersService.Apply] (which then
 // sends nothing). Each guardrail is on by default, and each refusal is a
@@ -38,11 +27,13 @@ var DefaultAdminRole = regexp.MustCompile(DefaultAdminRolePattern)
 //     by default the smaller of [DefaultMaxDeletes] and
 //     [DefaultMaxDeletePercent] percent of the org (rounded up, so that a
 //     small org can lose one user).
-//   - admin: a plan may not leave the org without an enabled user holding a
-//     role [PlanOptions].AdminRole matches, when it has one now. Users the
-//     plan creates do not count: they have not signed in yet, and a typo in
-//     an address would lock everyone out. Turned off by
-//     [PlanOptions].AllowNoAdmin.
+//   - admin: a plan may not leave the org without an enabled user holding
+//     one of [PlanOptions].AdminRoles (default "Admin"), when it has one
+//     now. Users the plan creates do not count: they have not signed in
+//     yet, and a typo in an address would lock everyone out. Turned off by
+//     [PlanOptions].AllowNoAdmin. When no enabled user holds an admin role
+//     (renamed roles), the plan carries a warning that this guardrail
+//     protects nothing.
 //   - prune: a plan deletes only users the list does not name, and only
 //     when made with [PlanOptions].Prune. Plan never makes another; Apply
 //     checks it for a plan changed since.
@@ -75,12 +66,21 @@ func (o *PlanOptions) check() error {
 	return nil
 }
 
-// adminRole is the pattern in effect.
-func (o *PlanOptions) adminRole() *regexp.Regexp {
-	if o.AdminRole != nil {
-		return o.AdminRole
+// adminRoles are the admin role names in effect; the default is review's.
+func (o *PlanOptions) adminRoles() []string {
+	if len(o.AdminRoles) > 0 {
+		return o.AdminRoles
 	}
-	return DefaultAdminRole
+	return []string{reviewAdminRole}
+}
+
+// adminLabel names the admin roles for messages: `"Admin"`, `"Owner" or "Root"`.
+func (o *PlanOptions) adminLabel() string {
+	quoted := make([]string, 0, len(o.adminRoles()))
+	for _, r := range o.adminRoles() {
+		quoted = append(quoted, strconv.Quote(r))
+	}
+	return strings.Join(quoted, " or ")
 }
 
 // deleteLimit is the most deletes a plan against an org of org users may have.
@@ -119,9 +119,9 @@ func (p *SyncPlan) check() error {
 	}
 	if before, after := p.admins(); before > 0 && after == 0 && !o.AllowNoAdmin {
 		errs = append(errs, &GuardrailError{Guardrail: "admin",
-			Problem: fmt.Sprintf("it would delete or demote every enabled user holding a role that matches %q (%d now), leaving none",
-				o.adminRole().String(), before),
-			Override: "to allow it, set PlanOptions.AllowNoAdmin (--allow-no-admin); if your admin role has another name, set PlanOptions.AdminRole (--admin-role)"})
+			Problem: fmt.Sprintf("it would delete or demote every enabled user with the role %s (%d now), leaving none",
+				o.adminLabel(), before),
+			Override: "to allow it, set PlanOptions.AllowNoAdmin (--allow-no-admin); if your admin role has another name, set PlanOptions.AdminRoles (--admin-role)"})
 	}
 	return errors.Join(errs...)
 }
@@ -150,7 +150,7 @@ func (p *SyncPlan) deletesListed() int {
 // the plan. A role given by id gets the name of the role with that id that
 // some user holds (none: not an admin role).
 func (p *SyncPlan) admins() (before, after int) {
-	re := p.Options.adminRole()
+	admins := p.Options.adminRoles()
 	names := map[string]string{} // role id -> name
 	for _, as := range p.read() {
 		for _, a := range as {
@@ -159,7 +159,7 @@ func (p *SyncPlan) admins() (before, after int) {
 			}
 		}
 	}
-	isAdmin := func(name string) bool { return name != "" && re.MatchString(name) }
+	isAdmin := func(name string) bool { return anyEqualFold(admins, name) }
 	for _, as := range p.read() {
 		for _, a := range as {
 			if a.Current == nil || !a.Current.Enabled {
@@ -194,7 +194,7 @@ func (p *SyncPlan) adminWarning() *PlanWarning {
 	if before, _ := p.admins(); before > 0 {
 		return nil
 	}
-	return &PlanWarning{Message: fmt.Sprintf("no enabled user holds a role matching %q, so the admin guardrail protects nothing; if your admin role has another name, set PlanOptions.AdminRole (--admin-role)", p.Options.adminRole().String())}
+	return &PlanWarning{Message: fmt.Sprintf("no enabled user has the role %s, so the admin guardrail protects nothing; if your admin role has another name, set PlanOptions.AdminRoles (--admin-role)", p.Options.adminLabel())}
 }
 
 // read returns the lists of the actions on users Plan read.

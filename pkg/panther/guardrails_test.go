@@ -2,7 +2,6 @@ package panther_test
 
 import (
 	"errors"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -168,18 +167,33 @@ func TestGuardrailAdmin(t *testing.T) {
 			opts:    panther.PlanOptions{AllowNoAdmin: true},
 		},
 		{
-			name:     "renamed admin role, default pattern: nothing to protect",
+			name:     "renamed admin role, default AdminRoles: nothing to protect",
 			roles:    []api.UserAPIRole{{Id: ptr("r1"), Name: ptr("Owner")}, {Id: ptr("r2"), Name: ptr("Member")}},
 			org:      []orgUser{{"u-o", "o@example.com", "O", "Wner", "Owner", false}},
 			desired:  []panther.DesiredUser{{Email: "o@example.com", GivenName: "O", FamilyName: "Wner", Role: byName("Member")}},
 			noAdmins: true,
 		},
 		{
-			name:    "renamed admin role, AdminRole set",
+			name:    "renamed admin role, AdminRoles set (ignoring case)",
 			roles:   []api.UserAPIRole{{Id: ptr("r1"), Name: ptr("Owner")}, {Id: ptr("r2"), Name: ptr("Member")}},
 			org:     []orgUser{{"u-o", "o@example.com", "O", "Wner", "Owner", false}},
 			desired: []panther.DesiredUser{{Email: "o@example.com", GivenName: "O", FamilyName: "Wner", Role: byName("Member")}},
-			opts:    panther.PlanOptions{AdminRole: regexp.MustCompile(`^Owner$`)},
+			opts:    panther.PlanOptions{AdminRoles: []string{"owner"}},
+			refused: true,
+		},
+		{
+			name:    "one of several admin roles stays",
+			roles:   []api.UserAPIRole{{Id: ptr("r1"), Name: ptr("Owner")}, {Id: ptr("r2"), Name: ptr("Security Admin")}, {Id: ptr("r3"), Name: ptr("Member")}},
+			org:     []orgUser{{"u-o", "o@example.com", "O", "Wner", "Owner", false}, {"u-s", "s@example.com", "S", "Ec", "Security Admin", false}},
+			desired: []panther.DesiredUser{{Email: "o@example.com", GivenName: "O", FamilyName: "Wner", Role: byName("Member")}},
+			opts:    panther.PlanOptions{AdminRoles: []string{"Owner", "Security Admin"}},
+		},
+		{
+			name:    "only the names given count",
+			roles:   []api.UserAPIRole{{Id: ptr("r1"), Name: ptr("Owner")}, {Id: ptr("r2"), Name: ptr("Security Admin")}, {Id: ptr("r3"), Name: ptr("Member")}},
+			org:     []orgUser{{"u-o", "o@example.com", "O", "Wner", "Owner", false}, {"u-s", "s@example.com", "S", "Ec", "Security Admin", false}},
+			desired: []panther.DesiredUser{{Email: "o@example.com", GivenName: "O", FamilyName: "Wner", Role: byName("Member")}},
+			opts:    panther.PlanOptions{AdminRoles: []string{"Owner"}},
 			refused: true,
 		},
 	}
@@ -197,7 +211,7 @@ func TestGuardrailAdmin(t *testing.T) {
 				t.Fatalf("Plan error: %v", err)
 			}
 			warned := slices.ContainsFunc(plan.Warnings, func(w panther.PlanWarning) bool {
-				return strings.HasPrefix(w.Message, "no enabled user holds a role matching")
+				return strings.HasPrefix(w.Message, "no enabled user has the role")
 			})
 			if warned != tt.noAdmins {
 				t.Errorf("no-admin warning: %t, want %t (%+v)", warned, tt.noAdmins, plan.Warnings)
@@ -214,7 +228,7 @@ func TestGuardrailAdmin(t *testing.T) {
 			}
 			if got := refusals(t, err); !slices.Equal(got, []string{"admin"}) ||
 				!strings.Contains(err.Error(), "PlanOptions.AllowNoAdmin (--allow-no-admin)") ||
-				!strings.Contains(err.Error(), "PlanOptions.AdminRole (--admin-role)") {
+				!strings.Contains(err.Error(), "PlanOptions.AdminRoles (--admin-role)") {
 				t.Fatalf("Plan error = %v (refusals %v), want admin naming both overrides", err, got)
 			}
 			applyRefused(t, srv, c, plan, "admin")

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -143,10 +142,11 @@ type PlanOptions struct {
 	// smaller. Set it to the number a prune is meant to delete to allow
 	// more; a negative value is an error. (CLI: --max-deletes N.)
 	MaxDeletes int
-	// AdminRole matches the names of the roles that administer Panther; nil
-	// means [DefaultAdminRole], any name containing "admin" in any case.
-	// (CLI: --admin-role REGEXP.)
-	AdminRole *regexp.Regexp
+	// AdminRoles names the roles that administer Panther, compared ignoring
+	// case; empty means "Admin", Panther's default administrator role, as
+	// for [ReviewOptions].AdminRoles. Roles can be renamed: name yours if
+	// it differs. (CLI: --admin-role NAME, repeatable, as for review.)
+	AdminRoles []string
 	// AllowNoAdmin lets a plan leave no enabled user holding an admin role.
 	// (CLI: --allow-no-admin.)
 	AllowNoAdmin bool
