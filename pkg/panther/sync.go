@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -204,6 +205,7 @@ func (s *UsersService) Plan(ctx context.Context, desired []DesiredUser, opts *Pl
 	var o PlanOptions
 	if opts != nil {
 		o = *opts
+		o.AdminRoles = slices.Clone(o.AdminRoles) // the plan keeps its own
 	}
 	if err := o.check(); err != nil {
 		return nil, err
