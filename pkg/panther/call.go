@@ -46,20 +46,27 @@ type callState struct {
 // any answer that is not a usable success, a wrapped transport error
 // otherwise (context errors stay visible to errors.Is). Every body is read
 // up to its cap and closed.
+//
+// The default timeout is one deadline over the whole call (every attempt,
+// the waits between them, reading the body), not one per attempt: a caller
+// waits at most DefaultTimeout for an answer, and a retry whose wait would
+// pass it returns the last answer at once (retrier.decide).
 func (c *Client) call(ctx context.Context, st *callState, send func(context.Context) (*http.Response, error), out any) (err error) {
 	start := time.Now()
 	defer func() {
 		logRequest(ctx, c.cfg.logger, c.cfg.token, st.op.name, st.op.method, st.op.path, st.status, st.attempts, start, err)
 	}()
+	callCtx, cancel := c.timeout.bound(ctx)
+	defer cancel()
 	spent := 0 // budget tokens this call's retries took
 	for {
-		resp, serr := send(ctx)
+		resp, serr := send(callCtx) //nolint:bodyclose // closed by result, or by retry.log when resent
 		st.attempts++
 		st.status = 0
 		if serr == nil {
 			st.status = resp.StatusCode
 		}
-		wait, cost, again := c.retry.decide(ctx, st.prior+st.attempts-1, st.op.resendable, resp, serr)
+		wait, cost, again := c.retry.decide(callCtx, st.prior+st.attempts-1, st.op.resendable, resp, serr)
 		if !again {
 			c.retry.done(spent, resp, serr)
 			return c.result(st.op, resp, serr, out)
@@ -69,8 +76,9 @@ func (c *Client) call(ctx context.Context, st *callState, send func(context.Cont
 			st.ambiguous = true
 		}
 		c.retry.log(ctx, st.op.name, st.op.method, st.op.path, st.attempts, wait, resp, serr)
-		if werr := sleep(ctx, wait); werr != nil {
-			return c.result(st.op, nil, werr, nil)
+		if sleep(callCtx, wait) != nil {
+			// The cause says which deadline passed: the caller's or ours.
+			return c.result(st.op, nil, context.Cause(callCtx), nil)
 		}
 	}
 }

@@ -24,10 +24,17 @@ const Version = "0.1.0"
 // DefaultUserAgent is the User-Agent header sent unless [WithUserAgent] sets another.
 const DefaultUserAgent = "panther-go/" + Version
 
-// DefaultTimeout bounds each request (connect, headers and body, the
-// transport's retries and their waits included) when [WithHTTPClient] is not
-// used; Create's lookups and resends after an ambiguous failure are requests
-// of their own. Pass a context with a deadline to bound a whole call.
+// DefaultTimeout bounds each call when [WithHTTPClient] is not used: from
+// its first request to the last byte of its answer, retries and the waits
+// between them included. A call is one operation sent and answered: one
+// page of [UsersService.List] and [UsersService.Pages], the create and each
+// lookup of [UsersService.Create], one request of [Client.Raw] (until its
+// body is closed). When it passes, the error
+// matches [context.DeadlineExceeded], is a timeout as [net.Error] reports
+// one, and says that this timeout passed. A deadline on the call's context
+// that comes sooner applies instead; with WithHTTPClient, the given
+// client's Timeout applies (0 for none), as net/http applies it to each
+// request the client sends.
 const DefaultTimeout = 60 * time.Second
 
 // Environment variables read by [NewClientFromEnv]. The names match Panther's
@@ -54,6 +61,9 @@ type Client struct {
 	retry *retrier                 // call's resends
 	gen   *api.Client              // requests go through hc
 	raw   *api.ClientWithResponses // Raw's, through a client that resends by method
+	// timeout bounds each call (call.go) and Raw() request; nil when the
+	// caller's http.Client brings its own Timeout.
+	timeout *defaultTimeout
 }
 
 // NewClient returns a Client for the Panther API at baseURL.
@@ -122,6 +132,10 @@ func newClient(baseURL string, fromEnv bool, opts []Option) (*Client, error) {
 		return nil, errors.New("panther: no API token: pass WithAPIToken (or use NewClientFromEnv with " + EnvAPIToken + ")")
 	}
 
+	var timeout *defaultTimeout // nil: the caller's http.Client has its own Timeout
+	if cfg.httpClient == nil && cfg.timeout > 0 {
+		timeout = &defaultTimeout{d: cfg.timeout}
+	}
 	r := newRetrier(cfg.retry, cfg.logger, cfg.token)
 	hc, rawHC := newHTTPClients(cfg, originOf(base), r)
 	gen, err := api.NewClient(base.String(), api.WithHTTPClient(scrubbingDoer{hc: hc, key: cfg.token}))
@@ -130,11 +144,15 @@ func newClient(baseURL string, fromEnv bool, opts []Option) (*Client, error) {
 	}
 	// Raw's own generated client: a caller changing it (RequestEditors, say)
 	// must not change c.Users, and its requests resend by method.
-	raw, err := api.NewClientWithResponses(base.String(), api.WithHTTPClient(scrubbingDoer{hc: rawHC, key: cfg.token}))
+	rawDoer := api.HttpRequestDoer(scrubbingDoer{hc: rawHC, key: cfg.token})
+	if timeout != nil {
+		rawDoer = deadlineDoer{next: rawDoer, timeout: timeout}
+	}
+	raw, err := api.NewClientWithResponses(base.String(), api.WithHTTPClient(rawDoer))
 	if err != nil {
 		return nil, fmt.Errorf("panther: building generated client: %w", err)
 	}
-	c := &Client{cfg: cfg, base: base, hc: hc, retry: r, gen: gen, raw: raw}
+	c := &Client{cfg: cfg, base: base, hc: hc, retry: r, gen: gen, raw: raw, timeout: timeout}
 	c.Users = &UsersService{client: c}
 	return c, nil
 }
@@ -208,6 +226,9 @@ type config struct {
 	retry        RetryPolicy
 	insecureHTTP bool
 	logger       *slog.Logger
+	// timeout is DefaultTimeout (tests shorten it); it applies only when
+	// httpClient is nil.
+	timeout time.Duration
 
 	// maxBody caps every response body, in the transport (limits.go).
 	maxBody int64
@@ -218,6 +239,7 @@ func defaultConfig() *config {
 		userAgent: DefaultUserAgent,
 		retry:     DefaultRetryPolicy(),
 		logger:    slog.New(slog.DiscardHandler),
+		timeout:   DefaultTimeout,
 		maxBody:   DefaultMaxResponseSize,
 	}
 }
@@ -253,11 +275,11 @@ func WithAPIToken(token string) Option {
 }
 
 // WithHTTPClient makes the Client send requests with a copy of hc, so its
-// Timeout, Jar and Transport (proxies, TLS settings) apply. hc itself is never
-// changed: the copy wraps hc's Transport (when nil, a clone of
-// http.DefaultTransport made once, with more idle connections per host) with
-// the layers that add the API key and retry, and refuses redirects to another
-// origin before consulting hc.CheckRedirect.
+// Timeout (instead of [DefaultTimeout]), Jar and Transport (proxies, TLS
+// settings) apply. hc itself is never changed: the copy wraps hc's Transport
+// (when nil, a clone of http.DefaultTransport made once, with more idle
+// connections per host) with the layers that add the API key and retry, and
+// refuses redirects to another origin before consulting hc.CheckRedirect.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {

@@ -30,3 +30,13 @@ func Backoff(p RetryPolicy, attempt int) time.Duration { return p.backoff(attemp
 
 // ReadBody exposes readBody.
 var ReadBody = readBody
+
+// WithDefaultTimeout replaces DefaultTimeout for one Client, so that a test
+// sees it pass in milliseconds. Like DefaultTimeout, it applies only
+// without WithHTTPClient.
+func WithDefaultTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		c.timeout = d
+		return nil
+	}
+}

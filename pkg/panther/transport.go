@@ -10,15 +10,24 @@
 //	                http.DefaultTransport (defaultTransport)
 //
 // and the *http.Client around them, which refuses redirects to another
-// origin.
+// origin; and the default timeout, which is a context deadline set where a
+// request is made (by call for the wrapper's calls, by deadlineDoer for
+// Raw()'s), not http.Client.Timeout: with a transport that is not an
+// *http.Transport, a client Timeout sends every request down net/http's
+// legacy cancellation path (a goroutine, a timer and channels per request).
 
 package panther
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
+	"time"
+
+	"github.com/pantherkit/panther-go/api"
 )
 
 // newHTTPClients returns the *http.Client of the wrapper's calls and the one
@@ -55,8 +64,6 @@ func newHTTPClient(cfg *config, apiOrigin origin, transport http.RoundTripper) *
 	var hc http.Client
 	if cfg.httpClient != nil {
 		hc = *cfg.httpClient // a copy: the caller's client is never changed
-	} else {
-		hc.Timeout = DefaultTimeout
 	}
 	hc.Transport = transport
 	callerCheck := hc.CheckRedirect
@@ -115,4 +122,66 @@ func closeIdleConnections(rt http.RoundTripper) {
 	if c, ok := rt.(interface{ CloseIdleConnections() }); ok {
 		c.CloseIdleConnections()
 	}
+}
+
+// defaultTimeout is the cause of the deadline the default timeout sets, so
+// that the error can say which timeout passed and how to change it. Like
+// net/http's own timeout errors, it matches context.DeadlineExceeded and
+// is a timeout, as net.Error reports one.
+type defaultTimeout struct{ d time.Duration }
+
+func (e *defaultTimeout) Error() string {
+	return fmt.Sprintf("the default timeout (%s, panther.DefaultTimeout) passed before the answer was complete: "+
+		"shorten it with a deadline on the call's context, or replace it with WithHTTPClient and an http.Client whose Timeout is yours", e.d)
+}
+
+// Is makes the error match context.DeadlineExceeded.
+func (e *defaultTimeout) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// Timeout reports true, as net.Error.
+func (e *defaultTimeout) Timeout() bool { return true }
+
+// Temporary is Timeout, as net.Error asks.
+func (e *defaultTimeout) Temporary() bool { return true }
+
+// bound returns ctx ended by the default timeout e, or ctx itself (and a
+// no-op) when e is nil: a Client given WithHTTPClient has none. A deadline
+// of ctx's own that comes first stays the one that applies.
+func (e *defaultTimeout) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if e == nil {
+		return ctx, func() {}
+	}
+	return context.WithTimeoutCause(ctx, e.d, e)
+}
+
+// deadlineDoer sends Raw()'s requests through next within the default
+// timeout, which runs until the response body is closed (or the request
+// fails), the retries of retryTransport and their waits included.
+type deadlineDoer struct {
+	next    api.HttpRequestDoer
+	timeout *defaultTimeout
+}
+
+// Do implements api.HttpRequestDoer.
+func (d deadlineDoer) Do(req *http.Request) (*http.Response, error) {
+	ctx, cancel := d.timeout.bound(req.Context())
+	resp, err := d.next.Do(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return resp, err
+	}
+	resp.Body = &cancelingBody{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelingBody ends its request's deadline when it is closed.
+type cancelingBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelingBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
