@@ -108,13 +108,8 @@ func (c *Client) result(op operation, resp *http.Response, err error, out any) e
 		return newAPIError(op, resp, body, c.base, time.Now(), c.cfg.token, c.cfg.retry.maxDelay())
 	}
 	body, rerr := readBody(resp.Body, resp.ContentLength, limit)
-	if tl := (*tooLargeError)(nil); errors.As(rerr, &tl) {
-		e := *tl // limitTransport's, naming the call
-		e.where = fmt.Sprintf("%s %s: %d", op.method, op.path, resp.StatusCode)
-		return &e
-	}
 	if rerr != nil {
-		return fmt.Errorf("panther: %s %s: %d: reading response body: %w", op.method, op.path, resp.StatusCode, c.cfg.token.scrub(rerr))
+		return c.bodyError(op, resp.StatusCode, rerr)
 	}
 	if looksLikeHTML(resp.Header, body) {
 		return &APIError{StatusCode: resp.StatusCode, Method: op.method, Path: op.path,
@@ -131,6 +126,18 @@ func (c *Client) result(op operation, resp *http.Response, err error, out any) e
 			Message: "response is not the expected JSON: " + cleanMessage(c.cfg.token.redact(err.Error()))}
 	}
 	return nil
+}
+
+// bodyError is the error for a success body that could not be read. (Apart
+// from result, so that the target errors.As needs is not moved to the heap
+// on every call that succeeds.)
+func (c *Client) bodyError(op operation, status int, err error) error {
+	if tl := (*tooLargeError)(nil); errors.As(err, &tl) {
+		e := *tl // limitTransport's, naming the call
+		e.where = fmt.Sprintf("%s %s: %d", op.method, op.path, status)
+		return &e
+	}
+	return fmt.Errorf("panther: %s %s: %d: reading response body: %w", op.method, op.path, status, c.cfg.token.scrub(err))
 }
 
 // ErrorBodyTimeout bounds how long reading an error (non-2xx) body, or
