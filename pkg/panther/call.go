@@ -107,7 +107,9 @@ func (c *Client) result(op operation, resp *http.Response, err error, out any) e
 		body, _ := readErrorBody(resp, limit)
 		return newAPIError(op, resp, body, c.base, time.Now(), c.cfg.token, c.cfg.retry.maxDelay())
 	}
-	body, rerr := readBody(resp.Body, resp.ContentLength, limit)
+	buf := bodyBuffers.Get().(*[]byte)
+	defer bodyBuffers.Put(buf) // body may be *buf: done with it by then
+	body, rerr := readBodyInto(*buf, resp.Body, resp.ContentLength, limit)
 	if rerr != nil {
 		return c.bodyError(op, resp.StatusCode, rerr)
 	}

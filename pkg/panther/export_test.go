@@ -28,8 +28,11 @@ func SameOrigin(base, target string) bool {
 // Backoff exposes the backoff of a policy.
 func Backoff(p RetryPolicy, attempt int) time.Duration { return p.backoff(attempt) }
 
-// ReadBody exposes readBody.
-var ReadBody = readBody
+// ReadBody and ReadBodyInto expose readBody and readBodyInto.
+var (
+	ReadBody     = readBody
+	ReadBodyInto = readBodyInto
+)
 
 // WithDefaultTimeout replaces DefaultTimeout for one Client, so that a test
 // sees it pass in milliseconds. Like DefaultTimeout, it applies only

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 )
 
 // ErrResponseTooLarge matches, with [errors.Is], the error for a response
@@ -132,11 +133,17 @@ func (b *cappedBody) Close() error { return b.rc.Close() }
 // capped body reports it as ErrResponseTooLarge). sizeHint is the Content-Length (-1 when unknown): a body that announces its
 // size is read into one buffer of that size. Otherwise it is read in chunks
 // that grow to 1 MiB and are joined once at the end, so reading close to the
-// cap allocates about twice the cap; before Go 1.26 (this module allows
-// 1.25), io.ReadAll's growing slice allocates four or five times what it
-// reads. When reading fails after more than maxErrorBody bytes, the body is
-// dropped rather than joined.
+// cap allocates about twice the cap, where io.ReadAll's growing slice
+// allocates several times what it reads. When reading fails after more than
+// maxErrorBody bytes, the body is dropped rather than joined.
 func readBody(r io.Reader, sizeHint, limit int64) (body []byte, err error) {
+	return readBodyInto(nil, r, sizeHint, limit)
+}
+
+// readBodyInto is readBody reading the first chunk into into when it is
+// large enough, so that body may be into itself: the caller must be done
+// with body before it reuses into.
+func readBodyInto(into []byte, r io.Reader, sizeHint, limit int64) (body []byte, err error) {
 	const firstChunk, maxChunk = 16 << 10, 1 << 20
 	size := int64(firstChunk)
 	if sizeHint >= 0 && sizeHint < limit {
@@ -151,7 +158,12 @@ func readBody(r io.Reader, sizeHint, limit int64) (body []byte, err error) {
 		if left := limit - total; left < size {
 			want = left + 1
 		}
-		buf := make([]byte, want)
+		var buf []byte
+		if total == 0 && int64(cap(into)) >= want {
+			buf = into[:want]
+		} else {
+			buf = make([]byte, want)
+		}
 		n, rerr := io.ReadFull(r, buf)
 		total += int64(n)
 		if n > 0 {
@@ -179,3 +191,16 @@ func readBody(r io.Reader, sizeHint, limit int64) (body []byte, err error) {
 	}
 	return body, err
 }
+
+// bodyBuffers holds the buffers call reads success bodies into: a body is
+// decoded and dropped before call returns (encoding/json copies what it
+// keeps, and json.Unmarshaler implementations must), so a walk over many
+// pages, or many Gets, reuse a few buffers instead of allocating one per
+// call. A body larger than a buffer is read as readBody reads it.
+var bodyBuffers = sync.Pool{New: func() any {
+	b := make([]byte, bodyBufferSize)
+	return &b
+}}
+
+// bodyBufferSize holds a full page of 60 users with room to spare.
+const bodyBufferSize = 64 << 10

@@ -200,6 +200,37 @@ func TestReadBody(t *testing.T) {
 	}
 }
 
+// TestReadBodyInto: a body that fits the buffer given is read into it (no
+// allocation: call reuses pooled buffers), a longer one into memory of its
+// own, whole, with the buffer left as it was.
+func TestReadBodyInto(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("abcdefghij", 10_000)
+	for _, tc := range []struct {
+		name      string
+		body      string
+		hint      int64
+		wantAlias bool
+	}{
+		{"fits, size known", "hello", 5, true},
+		{"fits, size unknown", long[:5000], -1, true},
+		{"longer, size known", long, int64(len(long)), false},
+		{"longer, size unknown", long, -1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			into := make([]byte, 32<<10)
+			got, err := panther.ReadBodyInto(into, strings.NewReader(tc.body), tc.hint, 1<<20)
+			if err != nil || string(got) != tc.body {
+				t.Fatalf("readBodyInto() = %d bytes, %v; want the %d bytes", len(got), err, len(tc.body))
+			}
+			if alias := &got[0] == &into[0]; alias != tc.wantAlias {
+				t.Errorf("body read into the buffer given: %t, want %t", alias, tc.wantAlias)
+			}
+		})
+	}
+}
+
 // failingReader is a reader that always fails with err.
 type failingReader struct{ err error }
 
