@@ -458,12 +458,19 @@ func confirmDelete(ctx context.Context, e env, c *panther.Client, ids []string) 
 		}
 		fmt.Fprintf(e.stderr, "Delete these %d users? [y/N] ", len(ids))
 	}
-	answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
-	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+	if !answeredYes(e) {
 		fmt.Fprintln(e.stderr, "Not deleted.")
 		return false, nil
 	}
 	return true, nil
+}
+
+// answeredYes reads the answer to a [y/N] question from stdin: only y or
+// yes, in any case, is a yes; anything else, or the end of input, is a no.
+func answeredYes(e env) bool {
+	answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	a := strings.ToLower(strings.TrimSpace(answer))
+	return a == "y" || a == "yes"
 }
 
 // deleteUsers deletes ids with DeleteMany and reports on stderr: a line per
