@@ -16,7 +16,17 @@ const (
 	exitOK    = 0
 	exitError = 1
 	exitUsage = 2
+	// exitChanges is `users plan --exit-code`'s status when the plan would
+	// change something (terraform's -detailed-exitcode uses 2, this CLI's
+	// usage code).
+	exitChanges = 3
 )
+
+// exitStatus ends the command with this exit code and no message: the
+// command has printed what it had to say.
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 // usageError marks a mistake in how the command was called: exit code 2.
 type usageError struct{ err error }
@@ -37,6 +47,10 @@ func run(ctx context.Context, args []string, e env) int {
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
+	}
+	var status exitStatus
+	if errors.As(err, &status) {
+		return int(status)
 	}
 	msg := describe(err)
 	if !strings.HasPrefix(msg, "panther: ") { // the library's errors carry it already
@@ -94,7 +108,8 @@ Configure it with flags or the environment:
   PANTHER_API_TOKEN   an API token with Read User Info (and Manage Users to change users)
 
 Data is written to stdout, messages and progress to stderr.
-Exit codes: 0 success, 2 usage error, 1 any other error.`,
+Exit codes: 0 success, 2 usage error, 1 any other error; 3 when
+'users plan --exit-code' finds changes.`,
 		Example: `  export PANTHER_API_URL=https://api.acme.runpanther.net PANTHER_API_TOKEN=...
   panther users list --contains acme.com -o csv > users.csv
   panther demo`,
@@ -123,8 +138,9 @@ func (g *globals) checkOutput() error {
 	return err
 }
 
-// client builds an API client from the flags and the environment.
-func (g *globals) client(e env) (*panther.Client, error) {
+// client builds an API client from the flags and the environment, with
+// opts after the CLI's own.
+func (g *globals) client(e env, opts ...panther.Option) (*panther.Client, error) {
 	base := firstNonEmpty(g.apiURL, e.getenv(panther.EnvAPIURL), e.getenv(panther.EnvAPIHost))
 	if base == "" {
 		return nil, usagef("no API URL: set %s (or %s) to https://api.<your-panther-domain>, or pass --api-url", panther.EnvAPIURL, panther.EnvAPIHost)
@@ -133,7 +149,7 @@ func (g *globals) client(e env) (*panther.Client, error) {
 	if token == "" {
 		return nil, usagef("no API token: set %s, or pass --api-token", panther.EnvAPIToken)
 	}
-	c, err := panther.NewClient(base, panther.WithAPIToken(token), panther.WithUserAgent("panther-cli/"+panther.Version+" "+panther.DefaultUserAgent))
+	c, err := panther.NewClient(base, append([]panther.Option{panther.WithAPIToken(token), panther.WithUserAgent("panther-cli/" + panther.Version + " " + panther.DefaultUserAgent)}, opts...)...)
 	if err != nil {
 		// Everything NewClient checks came from a flag or a variable.
 		return nil, usageError{err}
