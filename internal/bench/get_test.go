@@ -21,28 +21,36 @@ type getter struct {
 	get  func(ctx context.Context, id string) (*api.UserAPIUser, error)
 }
 
-// getters returns the three ways compared, each with its own transport to the
-// same server: the wrapper, the generated client, and what a careful person
-// writes by hand with net/http and encoding/json.
+// getters returns the ways compared: the wrapper as users make it (plain
+// NewClient: its default transport and timeout), its Raw() client, the
+// generated client, and what a careful person writes by hand with net/http
+// and encoding/json. The last two have transports of their own.
 func getters(b *testing.B, f *fake) []getter {
 	b.Helper()
-	c, err := panther.NewClient(f.URL, panther.WithAPIToken(f.Token), panther.WithHTTPClient(&http.Client{Transport: newTransport()}))
+	c, err := panther.NewClient(f.URL, panther.WithAPIToken(f.Token))
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(c.CloseIdleConnections)
 	gen := generatedClient(b, f)
 	hand := &http.Client{Transport: newTransport()}
+	b.Cleanup(hand.CloseIdleConnections)
+	fromResponse := func(resp *api.UserGetResponse, err error) (*api.UserAPIUser, error) {
+		if err != nil {
+			return nil, err
+		}
+		if resp.JSON200 == nil {
+			return nil, fmt.Errorf("status %d", resp.StatusCode())
+		}
+		return resp.JSON200, nil
+	}
 	return []getter{
 		{"wrapper", c.Users.Get},
+		{"raw", func(ctx context.Context, id string) (*api.UserAPIUser, error) {
+			return fromResponse(c.Raw().UserGetWithResponse(ctx, id))
+		}},
 		{"generated", func(ctx context.Context, id string) (*api.UserAPIUser, error) {
-			resp, err := gen.UserGetWithResponse(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			if resp.JSON200 == nil {
-				return nil, fmt.Errorf("status %d", resp.StatusCode())
-			}
-			return resp.JSON200, nil
+			return fromResponse(gen.UserGetWithResponse(ctx, id))
 		}},
 		{"nethttp", func(ctx context.Context, id string) (*api.UserAPIUser, error) {
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL+"/users/"+url.PathEscape(id), nil)
@@ -72,7 +80,9 @@ func getters(b *testing.B, f *fake) []getter {
 // request editor as its documentation suggests, on its own transport.
 func generatedClient(b *testing.B, f *fake) *api.ClientWithResponses {
 	b.Helper()
-	gen, err := api.NewClientWithResponses(f.URL, api.WithHTTPClient(&http.Client{Transport: newTransport()}),
+	hc := &http.Client{Transport: newTransport()}
+	b.Cleanup(hc.CloseIdleConnections)
+	gen, err := api.NewClientWithResponses(f.URL, api.WithHTTPClient(hc),
 		api.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 			r.Header.Set("X-API-Key", f.Token)
 			return nil
@@ -97,59 +107,68 @@ func someUserID(b *testing.B, f *fake) string {
 	return *page.Users[0].Id
 }
 
-// BenchmarkGet compares the cost of one Get through each getter, side by side
-// in one run (ns/op and allocs/op from -benchmem). The server is another
-// process, so allocations are the client's alone.
+// BenchmarkGet compares one Get through each getter: the client's CPU per
+// call (user and system time of this process from getrusage, the fake being
+// another process), wall time and heap allocations per call. The getters
+// run in turns, a batch each, starting with a different one every round, so
+// that machine noise and the garbage one leaves for the collector fall on
+// all of them alike. The ratios to hand-written net/http (and the
+// allocation difference) compare across machines; ns/op is left at 0.
 func BenchmarkGet(b *testing.B) {
 	f := startFake(b, fakeConfig{users: 10})
 	id := someUserID(b, f)
-	for _, g := range getters(b, f) {
-		b.Run(g.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := g.get(b.Context(), id); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
-// BenchmarkGetOverhead interleaves the three getters in batches, so that
-// machine noise hits all of them alike, and reports the wrapper's time and
-// allocations as ratios to the generated client and to hand-written net/http:
-// numbers that compare across machines.
-func BenchmarkGetOverhead(b *testing.B) {
-	f := startFake(b, fakeConfig{users: 10})
-	id := someUserID(b, f)
 	gs := getters(b, f)
-	const batch = 50
-	elapsed := make([]time.Duration, len(gs))
-	mallocs := make([]uint64, len(gs))
-	calls := 0
+	for _, g := range gs { // connections open, caches warm
+		if _, err := g.get(b.Context(), id); err != nil {
+			b.Fatalf("%s: %v", g.name, err)
+		}
+	}
+	// Small batches, many rounds: the garbage collector's work lands on
+	// whichever getter is running, and many short turns spread it fairly.
+	const batch = 10
+	type total struct {
+		cpu, wall time.Duration
+		mallocs   uint64
+	}
+	totals := make([]total, len(gs))
+	_, cpuOK := cpuTime()
 	var before, after runtime.MemStats
+	calls, round := 0, 0
 	for b.Loop() {
-		for i, g := range gs {
+		for k := range gs {
+			i := (round + k) % len(gs)
 			runtime.ReadMemStats(&before)
+			cpu0, _ := cpuTime()
 			start := time.Now()
 			for range batch {
-				if _, err := g.get(b.Context(), id); err != nil {
-					b.Fatal(err)
+				if _, err := gs[i].get(b.Context(), id); err != nil {
+					b.Fatalf("%s: %v", gs[i].name, err)
 				}
 			}
-			elapsed[i] += time.Since(start)
+			wall := time.Since(start)
+			cpu1, _ := cpuTime()
 			runtime.ReadMemStats(&after)
-			mallocs[i] += after.Mallocs - before.Mallocs
+			totals[i].cpu += cpu1 - cpu0
+			totals[i].wall += wall
+			totals[i].mallocs += after.Mallocs - before.Mallocs
 		}
 		calls += batch
+		round++
 	}
+	per := func(v float64) float64 { return v / float64(calls) }
 	for i, g := range gs {
-		b.ReportMetric(float64(elapsed[i].Nanoseconds())/float64(calls), g.name+"-ns/call")
-		b.ReportMetric(float64(mallocs[i])/float64(calls), g.name+"-allocs/call")
+		if cpuOK {
+			b.ReportMetric(per(float64(totals[i].cpu.Nanoseconds())), g.name+"-cpu-ns/call")
+		}
+		b.ReportMetric(per(float64(totals[i].wall.Nanoseconds())), g.name+"-ns/call")
+		b.ReportMetric(per(float64(totals[i].mallocs)), g.name+"-allocs/call")
 	}
-	b.ReportMetric(float64(elapsed[0])/float64(elapsed[1]), "time-wrapper/generated")
-	b.ReportMetric(float64(mallocs[0])/float64(mallocs[1]), "allocs-wrapper/generated")
-	b.ReportMetric(float64(elapsed[0])/float64(elapsed[2]), "time-wrapper/nethttp")
-	b.ReportMetric(float64(mallocs[0])/float64(mallocs[2]), "allocs-wrapper/nethttp")
+	last := len(gs) - 1 // nethttp
+	for i, g := range gs[:last] {
+		if cpuOK {
+			b.ReportMetric(float64(totals[i].cpu)/float64(totals[last].cpu), "cpu-"+g.name+"/nethttp")
+		}
+		b.ReportMetric(per(float64(totals[i].mallocs))-per(float64(totals[last].mallocs)), "allocs-"+g.name+"-nethttp")
+	}
 	b.ReportMetric(0, "ns/op") // the per-call figures above are what counts
 }

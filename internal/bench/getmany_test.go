@@ -14,7 +14,7 @@ import (
 func BenchmarkGetMany(b *testing.B) {
 	const n = 1000
 	f := startFake(b, fakeConfig{users: n + 100, latency: listLatency})
-	c, cnt := listClient(b, f)
+	c := newClient(b, f)
 	ids := make([]string, 0, n)
 	for u, err := range c.Users.List(b.Context(), nil) {
 		if err != nil {
@@ -28,10 +28,10 @@ func BenchmarkGetMany(b *testing.B) {
 	var requests int64
 	var elapsed time.Duration
 	for b.Loop() {
-		cnt.requests.Store(0)
+		var cnt requestCounter
 		start := time.Now()
 		var err error
-		got, err = c.Users.GetMany(b.Context(), ids)
+		got, err = c.Users.GetMany(cnt.context(b.Context()), ids)
 		if err != nil {
 			b.Fatal(err)
 		}

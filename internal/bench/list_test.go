@@ -36,16 +36,16 @@ type listing struct {
 // listAll walks every user with List, sampling the heap after each page
 // (every 60 users) through runtime/metrics, which does not stop the world,
 // and spends pageWork on each page as a consumer would.
-func listAll(b *testing.B, c *panther.Client, cnt *counter, latency, pageWork time.Duration, prefetch bool) listing {
+func listAll(b *testing.B, c *panther.Client, latency, pageWork time.Duration, prefetch bool) listing {
 	b.Helper()
 	runtime.GC()
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	heap := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
 	base := heap()
-	cnt.requests.Store(0)
+	var cnt requestCounter
 	var l listing
 	start := time.Now()
-	for _, err := range c.Users.List(b.Context(), &panther.ListUsersOptions{Prefetch: prefetch}) {
+	for _, err := range c.Users.List(cnt.context(b.Context()), &panther.ListUsersOptions{Prefetch: prefetch}) {
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -68,14 +68,16 @@ func listAll(b *testing.B, c *panther.Client, cnt *counter, latency, pageWork ti
 	return l
 }
 
-func listClient(b *testing.B, f *fake) (*panther.Client, *counter) {
+// newClient returns the wrapper as users make it: plain NewClient, with its
+// default transport and timeout.
+func newClient(b *testing.B, f *fake) *panther.Client {
 	b.Helper()
-	cnt := &counter{base: newTransport()}
-	c, err := panther.NewClient(f.URL, panther.WithAPIToken(f.Token), panther.WithHTTPClient(&http.Client{Transport: cnt}))
+	c, err := panther.NewClient(f.URL, panther.WithAPIToken(f.Token))
 	if err != nil {
 		b.Fatal(err)
 	}
-	return c, cnt
+	b.Cleanup(c.CloseIdleConnections)
+	return c
 }
 
 // BenchmarkList walks 3,000 and 30,000 users, 60 a page, against a fake that
@@ -103,13 +105,13 @@ func BenchmarkList(b *testing.B) {
 	} {
 		n := tc.users
 		f := startFake(b, fakeConfig{users: n, latency: tc.latency})
-		c, cnt := listClient(b, f)
+		c := newClient(b, f)
 		for _, v := range tc.variants {
 			b.Run(fmt.Sprintf("latency=%s/users=%d/page-work=%s/prefetch=%t", tc.latency, n, v.work, v.prefetch), func(b *testing.B) {
 				var l listing
 				var ratios []float64
 				for b.Loop() {
-					l = listAll(b, c, cnt, tc.latency, v.work, v.prefetch)
+					l = listAll(b, c, tc.latency, v.work, v.prefetch)
 					ratios = append(ratios, float64(l.elapsed)/float64(l.floor))
 				}
 				if l.users != n || n%60 != 0 {
@@ -129,12 +131,11 @@ func BenchmarkList(b *testing.B) {
 func BenchmarkListHeapGrowth(b *testing.B) {
 	small := startFake(b, fakeConfig{users: 3000})
 	large := startFake(b, fakeConfig{users: 30000})
-	cs, cntS := listClient(b, small)
-	cl, cntL := listClient(b, large)
+	cs, cl := newClient(b, small), newClient(b, large)
 	var ls, ll listing
 	for b.Loop() {
-		ls = listAll(b, cs, cntS, 0, 0, false)
-		ll = listAll(b, cl, cntL, 0, 0, false)
+		ls = listAll(b, cs, 0, 0, false)
+		ll = listAll(b, cl, 0, 0, false)
 	}
 	b.ReportMetric(float64(ls.peakHeap)/1024, "peak-heap-3k-KiB")
 	b.ReportMetric(float64(ll.peakHeap)/1024, "peak-heap-30k-KiB")
@@ -142,24 +143,35 @@ func BenchmarkListHeapGrowth(b *testing.B) {
 }
 
 // BenchmarkListBaselines walks 3,000 users at 5 ms a response four ways,
-// alternately in one run: List, List with Prefetch, the generated client
-// following next by hand, and hand-written net/http + encoding/json. Each is
-// reported against the floor (pages × latency), and List against the others:
-// the baselines show what the network and JSON decoding cost any client on
-// this machine, and the ratios what the wrapper adds to that.
+// in turns in one run: List, List with Prefetch, the generated client
+// following next by hand, and hand-written net/http + encoding/json. It
+// reports each walk's wall time against the floor (pages × latency) and
+// the client's CPU time (getrusage) and heap allocations per user; the
+// baselines show what the network and JSON decoding cost any client on
+// this machine, the ratios what the wrapper adds to that.
 func BenchmarkListBaselines(b *testing.B) {
 	const n = 3000
 	f := startFake(b, fakeConfig{users: n, latency: listLatency})
-	c, cnt := listClient(b, f)
+	c := newClient(b, f)
 	gen := generatedClient(b, f)
 	hand := &http.Client{Transport: newTransport()}
-
+	b.Cleanup(hand.CloseIdleConnections)
+	list := func(prefetch bool) int {
+		users := 0
+		for _, err := range c.Users.List(b.Context(), &panther.ListUsersOptions{Prefetch: prefetch}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			users++
+		}
+		return users
+	}
 	walkers := []struct {
 		name string
 		walk func() int
 	}{
-		{"list", func() int { return listAll(b, c, cnt, listLatency, 0, false).users }},
-		{"list-prefetch", func() int { return listAll(b, c, cnt, listLatency, 0, true).users }},
+		{"list", func() int { return list(false) }},
+		{"list-prefetch", func() int { return list(true) }},
 		{"generated", func() int {
 			users, params := 0, &api.UserListParams{}
 			for {
@@ -204,27 +216,55 @@ func BenchmarkListBaselines(b *testing.B) {
 			}
 		}},
 	}
-	// Several rounds per iteration: one walk takes 0.3 s, and machine noise
-	// should average out across the walkers, not favour one.
+	// Several rounds per iteration, each starting with another walker: one
+	// walk takes 0.25 s, and machine noise should average out across the
+	// walkers, not favour one. Each walk starts from a collected heap.
 	const rounds = 4
-	elapsed := make([]time.Duration, len(walkers))
+	type total struct {
+		cpu, wall time.Duration
+		mallocs   uint64
+	}
+	totals := make([]total, len(walkers))
+	_, cpuOK := cpuTime()
+	var before, after runtime.MemStats
+	walks := 0
 	for b.Loop() {
-		for range rounds {
-			for i, w := range walkers {
+		for r := range rounds {
+			for k := range walkers {
+				i := (r + k) % len(walkers)
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				cpu0, _ := cpuTime()
 				start := time.Now()
-				if got := w.walk(); got != n {
-					b.Fatalf("%s: %d users, want %d", w.name, got, n)
+				if got := walkers[i].walk(); got != n {
+					b.Fatalf("%s: %d users, want %d", walkers[i].name, got, n)
 				}
-				elapsed[i] += time.Since(start)
+				wall := time.Since(start)
+				cpu1, _ := cpuTime()
+				runtime.ReadMemStats(&after)
+				totals[i].cpu += cpu1 - cpu0
+				totals[i].wall += wall
+				totals[i].mallocs += after.Mallocs - before.Mallocs
 			}
+			walks++
 		}
 	}
-	floor := time.Duration((n+59)/60) * listLatency * time.Duration(b.N*rounds)
+	floor := time.Duration((n+59)/60) * listLatency * time.Duration(walks)
+	users := float64(n * walks)
 	for i, w := range walkers {
-		b.ReportMetric(float64(elapsed[i])/float64(floor), "x-floor-"+w.name)
+		b.ReportMetric(float64(totals[i].wall)/float64(floor), "x-floor-"+w.name)
+		if cpuOK {
+			b.ReportMetric(float64(totals[i].cpu.Nanoseconds())/users, w.name+"-cpu-ns/user")
+		}
+		b.ReportMetric(float64(totals[i].mallocs)/users, w.name+"-allocs/user")
 	}
-	b.ReportMetric(float64(elapsed[0])/float64(elapsed[2]), "list/generated")
-	b.ReportMetric(float64(elapsed[0])/float64(elapsed[3]), "list/nethttp")
+	last := len(walkers) - 1 // nethttp
+	for i, w := range walkers[:last] {
+		b.ReportMetric(float64(totals[i].wall)/float64(totals[last].wall), "time-"+w.name+"/nethttp")
+		if cpuOK {
+			b.ReportMetric(float64(totals[i].cpu)/float64(totals[last].cpu), "cpu-"+w.name+"/nethttp")
+		}
+	}
 	b.ReportMetric(0, "ns/op")
 }
 

@@ -2,9 +2,11 @@ package bench
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -147,19 +149,23 @@ func startFake(b *testing.B, cfg fakeConfig) *fake {
 	return &fake{URL: url, Token: token}
 }
 
-// counter counts the requests a client sends and the 429s it receives.
-type counter struct {
-	base            http.RoundTripper
-	requests, rated atomic.Int64
+// requestCounter counts, through httptrace, the requests sent with the
+// contexts it makes and the connections they opened: the clients measured
+// are the ones users make, with no transport of the benchmark's.
+type requestCounter struct {
+	requests, dials atomic.Int64
 }
 
-func (c *counter) RoundTrip(r *http.Request) (*http.Response, error) {
-	c.requests.Add(1)
-	resp, err := c.base.RoundTrip(r)
-	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
-		c.rated.Add(1)
-	}
-	return resp, err
+// context returns ctx with the counting trace.
+func (c *requestCounter) context(ctx context.Context) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) {
+			if !info.Reused {
+				c.dials.Add(1)
+			}
+		},
+		WroteRequest: func(httptrace.WroteRequestInfo) { c.requests.Add(1) },
+	})
 }
 
 // newTransport returns a transport like http.DefaultTransport's, with room
