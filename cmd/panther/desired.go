@@ -59,7 +59,8 @@ const desiredHelp = `The list (-f FILE, - for stdin) is CSV, YAML or JSON, by th
 
 Each user needs email, givenName, familyName and one of role and roleId.
 Every problem in the file is reported at once, each with its line (YAML and
-JSON: the line and the entry, counted from 1), before any request.`
+JSON: the line and the entry, counted from 1: "people.yaml:12, entry 4"),
+before any request.`
 
 // inputFormats are the values of --format.
 var inputFormats = []string{"csv", "yaml", "json"}
@@ -431,7 +432,7 @@ func (l *desiredList) readYAML(data []byte, m *columnMap) {
 	}
 	for i, item := range list.Content {
 		item = resolveAlias(item)
-		d := desiredEntry{line: item.Line, user: panther.DesiredUser{Source: fmt.Sprintf("%s (entry %d)", l.at(item.Line), i+1)}}
+		d := desiredEntry{line: item.Line, user: panther.DesiredUser{Source: fmt.Sprintf("%s, entry %d", l.at(item.Line), i+1)}}
 		if item.Kind != yaml.MappingNode {
 			l.problem(item.Line, "%s: want a mapping such as {email: ..., givenName: ...}, got %s", d.user.Source, yamlKind(item))
 			continue
@@ -443,7 +444,7 @@ func (l *desiredList) readYAML(data []byte, m *columnMap) {
 				continue
 			}
 			// A problem with a key is at the key's line.
-			at := fmt.Sprintf("%s (entry %d)", l.at(p.key.Line), i+1)
+			at := fmt.Sprintf("%s, entry %d", l.at(p.key.Line), i+1)
 			if d.keys[f] != "" {
 				if !p.merged {
 					l.problem(p.key.Line, "%s: the keys %q and %q both hold %s", at, printable(d.keys[f]), printable(p.key.Value), fieldNames[f])
@@ -709,7 +710,7 @@ func (l *desiredList) readJSONArray(dec *json.Decoder, data []byte, m *columnMap
 			fail(err)
 			return false
 		}
-		d := desiredEntry{line: line, user: panther.DesiredUser{Source: fmt.Sprintf("%s (entry %d)", l.at(line), i+1)}}
+		d := desiredEntry{line: line, user: panther.DesiredUser{Source: fmt.Sprintf("%s, entry %d", l.at(line), i+1)}}
 		var fields []jsonField
 		if err := json.Unmarshal(raw, (*jsonObject)(&fields)); err != nil {
 			l.problem(line, "%s: %v", d.user.Source, err)

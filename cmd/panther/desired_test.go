@@ -187,20 +187,20 @@ func TestYAML(t *testing.T) {
 		want     []string
 	}{
 		{"a list", "- {email: a@x.io, givenName: A, familyName: B, role: Admin}\n- email: c@x.io\n  givenName: C\n  familyName: D\n  roleId: r-2\n",
-			[]string{"a@x.io|A|B|role Admin|stdin:1 (entry 1)", "c@x.io|C|D|roleId r-2|stdin:2 (entry 2)"}},
+			[]string{"a@x.io|A|B|role Admin|stdin:1, entry 1", "c@x.io|C|D|roleId r-2|stdin:2, entry 2"}},
 		{"users:", "# comment\nusers:\n  - {email: a@x.io, givenName: A, familyName: B, role: Admin}\n",
-			[]string{"a@x.io|A|B|role Admin|stdin:3 (entry 1)"}},
+			[]string{"a@x.io|A|B|role Admin|stdin:3, entry 1"}},
 		{"no users", "users: []\n", nil},
 		{"aliases of keys, text as written", "- {e-mail: a@x.io, first_name: 007, Last Name: 'Null', Panther Role: true}\n",
-			[]string{"a@x.io|007|Null|role true|stdin:1 (entry 1)"}},
+			[]string{"a@x.io|007|Null|role true|stdin:1, entry 1"}},
 		{"a role mapping: its name, else its id", "- {email: a@x.io, givenName: A, familyName: B, role: {id: r-1, name: Admin}}\n" +
 			"- {email: b@x.io, givenName: A, familyName: B, role: {id: r-1}}\n",
-			[]string{"a@x.io|A|B|role Admin|stdin:1 (entry 1)", "b@x.io|A|B|roleId r-1|stdin:2 (entry 2)"}},
+			[]string{"a@x.io|A|B|role Admin|stdin:1, entry 1", "b@x.io|A|B|roleId r-1|stdin:2, entry 2"}},
 		{"anchors, aliases and merges", "- &base {email: a@x.io, givenName: A, familyName: Smith, role: &ro AnalystReadOnly}\n" +
 			"- {<<: *base, email: b@x.io, givenName: B}\n" +
 			"- {email: c@x.io, givenName: C, familyName: *ro, role: *ro}\n",
-			[]string{"a@x.io|A|Smith|role AnalystReadOnly|stdin:1 (entry 1)", "b@x.io|B|Smith|role AnalystReadOnly|stdin:2 (entry 2)",
-				"c@x.io|C|AnalystReadOnly|role AnalystReadOnly|stdin:3 (entry 3)"}},
+			[]string{"a@x.io|A|Smith|role AnalystReadOnly|stdin:1, entry 1", "b@x.io|B|Smith|role AnalystReadOnly|stdin:2, entry 2",
+				"c@x.io|C|AnalystReadOnly|role AnalystReadOnly|stdin:3, entry 3"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -219,11 +219,11 @@ func TestYAMLProblems(t *testing.T) {
 		{"a mapping without users", "people: []\n", `stdin:1: unknown key "people": want a list of users`},
 		{"users: not a list", "users: {email: a@x.io}\n", "stdin:1: users: want a list, got a mapping"},
 		{"two documents", "- {email: a@x.io, givenName: A, familyName: B, role: Admin}\n---\n- {}\n", "stdin:2: more than one YAML document (---)"},
-		{"a list in a field", "- {email: a@x.io, givenName: [A], familyName: B, role: Admin}\n", "stdin:1 (entry 1): givenName: want a value, got a list"},
-		{"null", "- {email: a@x.io, givenName: A, familyName: NULL, role: Admin}\n", `stdin:1 (entry 1): familyName: NULL is no value in YAML; quote it ("NULL")`},
-		{"nothing", "- {email: a@x.io, givenName: A, familyName: ~, role: Admin}\n", "stdin:1 (entry 1): familyName: must not be empty"},
+		{"a list in a field", "- {email: a@x.io, givenName: [A], familyName: B, role: Admin}\n", "stdin:1, entry 1: givenName: want a value, got a list"},
+		{"null", "- {email: a@x.io, givenName: A, familyName: NULL, role: Admin}\n", `stdin:1, entry 1: familyName: NULL is no value in YAML; quote it ("NULL")`},
+		{"nothing", "- {email: a@x.io, givenName: A, familyName: ~, role: Admin}\n", "stdin:1, entry 1: familyName: must not be empty"},
 		{"an alias naming the key again", "- {email: a@x.io, givenName: A, first name: A, familyName: B, role: Admin}\n",
-			`stdin:1 (entry 1): the keys "givenName" and "first name" both hold givenName`},
+			`stdin:1, entry 1: the keys "givenName" and "first name" both hold givenName`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,17 +241,17 @@ func TestJSON(t *testing.T) {
 	}{
 		{"an array, each entry at its line", "[\n  {\"email\": \"a@x.io\", \"givenName\": \"A\", \"familyName\": \"B\", \"role\": \"Admin\"},\n\n" +
 			"  {\n    \"email\": \"c@x.io\", \"givenName\": \"C\", \"familyName\": \"D\", \"roleId\": \"r-2\"\n  }\n]\n",
-			[]string{"a@x.io|A|B|role Admin|stdin:2 (entry 1)", "c@x.io|C|D|roleId r-2|stdin:4 (entry 2)"}},
+			[]string{"a@x.io|A|B|role Admin|stdin:2, entry 1", "c@x.io|C|D|roleId r-2|stdin:4, entry 2"}},
 		{"users", `{"users": [{"email": "a@x.io", "givenName": "A", "familyName": "B", "role": {"name": "Admin"}}]}`,
-			[]string{"a@x.io|A|B|role Admin|stdin:1 (entry 1)"}},
+			[]string{"a@x.io|A|B|role Admin|stdin:1, entry 1"}},
 		{"no users", `{"users": []}`, nil},
 		{"what users list -o json writes", `[{"createdAt": "2026-01-02T03:04:05Z", "email": "a@x.io", "enabled": true, "familyName": "B",
 			"givenName": "A", "id": "8a6c", "lastLoggedInAt": null, "role": {"id": "r-1", "name": "Admin"}, "status": "CONFIRMED"}]`,
-			[]string{"a@x.io|A|B|role Admin|stdin:1 (entry 1)"}},
+			[]string{"a@x.io|A|B|role Admin|stdin:1, entry 1"}},
 		{"a role object with only an id", `[{"email": "a@x.io", "givenName": "A", "familyName": "B", "role": {"id": "r-1"}}]`,
-			[]string{"a@x.io|A|B|roleId r-1|stdin:1 (entry 1)"}},
+			[]string{"a@x.io|A|B|roleId r-1|stdin:1, entry 1"}},
 		{"escapes", `[{"email": "a@x.io", "givenName": "\u001b[2JA\ud83d\ude00", "familyName": "Tag\udb40\udc41", "role": "Admin"}]`,
-			[]string{"a@x.io|\x1b[2JA\U0001F600|Tag\U000E0041|role Admin|stdin:1 (entry 1)"}},
+			[]string{"a@x.io|\x1b[2JA\U0001F600|Tag\U000E0041|role Admin|stdin:1, entry 1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -270,11 +270,11 @@ func TestJSONProblems(t *testing.T) {
 		{"an object without users", `{"people": []}`, `stdin:1: unknown key "people"`},
 		{"users not an array", `{"users": {}}`, `stdin:1: "users": want an array`},
 		{"more after the list", "[]\n[]\n", "stdin:2: more after the end of the users"},
-		{"an entry not an object", `["a@x.io"]`, `stdin:1 (entry 1): want an object such as {"email": ...}, got a string`},
-		{"a number", `[{"email": "a@x.io", "givenName": 7, "familyName": "B", "role": "Admin"}]`, "stdin:1 (entry 1): givenName: want a string, got a number"},
-		{"null", `[{"email": "a@x.io", "givenName": null, "familyName": "B", "role": "Admin"}]`, "stdin:1 (entry 1): givenName: must not be empty"},
+		{"an entry not an object", `["a@x.io"]`, `stdin:1, entry 1: want an object such as {"email": ...}, got a string`},
+		{"a number", `[{"email": "a@x.io", "givenName": 7, "familyName": "B", "role": "Admin"}]`, "stdin:1, entry 1: givenName: want a string, got a number"},
+		{"null", `[{"email": "a@x.io", "givenName": null, "familyName": "B", "role": "Admin"}]`, "stdin:1, entry 1: givenName: must not be empty"},
 		{"a key twice", `[{"email": "a@x.io", "mail": "b@x.io", "givenName": "A", "familyName": "B", "role": "Admin"}]`,
-			`stdin:1 (entry 1): the keys "email" and "mail" both hold email`},
+			`stdin:1, entry 1: the keys "email" and "mail" both hold email`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
