@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"net"
+	neturl "net/url"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -53,19 +55,41 @@ the URL, a full-access token and a read-only token. Stop it with Ctrl-C.`,
 				return err
 			}
 			defer srv.Close()
+			url, everywhere := clientURL(srv.URL)
 			fmt.Fprintf(e.stdout, "export PANTHER_API_URL=%s\nexport PANTHER_API_TOKEN=%s\n# read-only token (Read User Info only): %s\n",
-				srv.URL, srv.Token, srv.ReadOnlyToken)
-			fmt.Fprintf(e.stderr, "fake Panther API on %s with %d users (seed %d); Ctrl-C to stop\n", srv.URL, users, seed)
+				url, srv.Token, srv.ReadOnlyToken)
+			where := url
+			if everywhere {
+				where = "all interfaces (" + url + " from this machine)"
+			}
+			fmt.Fprintf(e.stderr, "fake Panther API on %s with %d users (seed %d); Ctrl-C to stop\n", where, users, seed)
 			<-cmd.Context().Done()
 			fmt.Fprintln(e.stderr, "fake Panther API stopped")
 			return nil
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (keep it on loopback)")
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (keep it on loopback; 0.0.0.0:PORT listens on all interfaces)")
 	f.IntVar(&users, "users", 25, "users to seed, deactivated ones included")
 	f.Int64Var(&seed, "seed", panthertest.DefaultSeed, "which org to seed: the same seed gives the same people, ids and roles (times are relative to now)")
 	f.DurationVar(&latency, "latency", 0, "delay added to every response")
 	f.IntVar(&rate, "rate", 0, "requests per second allowed before answering 429 (0: no limit)")
 	return cmd
+}
+
+// clientURL is the URL a client on this machine uses for a server at u: a
+// server listening on all interfaces (0.0.0.0 or ::, which is no address
+// to connect to) is reached at 127.0.0.1, a loopback address the CLI takes
+// over plain http://. everywhere reports that it listens on all interfaces.
+func clientURL(u string) (url string, everywhere bool) {
+	parsed, err := neturl.Parse(u)
+	if err != nil {
+		return u, false
+	}
+	ip := net.ParseIP(parsed.Hostname())
+	if ip == nil || !ip.IsUnspecified() {
+		return u, false
+	}
+	parsed.Host = net.JoinHostPort("127.0.0.1", parsed.Port())
+	return parsed.String(), true
 }
