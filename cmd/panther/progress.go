@@ -1,6 +1,9 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // progress reports a long listing on stderr, only when stderr is a terminal:
 // scripts that capture stderr get nothing but real messages.
@@ -19,11 +22,20 @@ func (p *progress) update(users, pages int) {
 		return
 	}
 	p.shown = true
-	fmt.Fprintf(p.e.stderr, "\rfetched %d users (%d pages)", users, pages)
+	fmt.Fprintf(p.e.stderr, "\rfetched %s (%s)", countNoun(users, "user"), countNoun(pages, "page"))
 }
 
 func (p *progress) done() {
 	if p.shown {
 		fmt.Fprintln(p.e.stderr)
 	}
+}
+
+// countNoun is "1 page" or "3 pages".
+func countNoun(n int, noun string) string {
+	s := strconv.Itoa(n) + " " + noun
+	if n != 1 {
+		s += "s"
+	}
+	return s
 }
