@@ -3,10 +3,12 @@
 // fake Panther server for tests in other languages, and show the whole job
 // end to end with `panther demo`.
 //
-// Configuration comes from flags or the environment: --api-url or
-// PANTHER_API_URL (or PANTHER_API_HOST), --api-token or PANTHER_API_TOKEN.
-// Data goes to stdout, messages and progress to stderr. Exit codes: 0 success,
-// 2 usage error, 1 anything else.
+// Configuration comes from flags, then the environment, then a profile in
+// the user's config directory: --api-url or PANTHER_API_URL (or
+// PANTHER_API_HOST); --api-token (- for stdin), --api-token-file,
+// PANTHER_API_TOKEN or PANTHER_API_TOKEN_FILE; --profile or PANTHER_PROFILE.
+// Data goes to stdout, messages and progress to stderr. Exit codes: 0
+// success, 2 usage error, 130 interrupted, 1 anything else.
 package main
 
 import (
@@ -18,6 +20,12 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first Ctrl-C stops the command cleanly; a second one, should the
+	// first not be enough, ends the process at once.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, os.Args[1:], newOSEnv())
 	stop()
 	os.Exit(code)

@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -125,5 +130,102 @@ func golden(t *testing.T, name, got string) {
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
 		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
+	}
+}
+
+// session records runs of the command as a reader of a terminal would see
+// them, for a golden file: the command line (with its variables and stdin),
+// then stdout, stderr and the exit code. Whatever changes from run to run
+// (a fake's URL, a temporary folder) is replaced by a name, and so is every
+// token, so that no golden file ever holds one.
+type session struct {
+	t    *testing.T
+	repl *strings.Replacer
+	b    strings.Builder
+}
+
+// newSession replaces each old of the old, new pairs by its new.
+func newSession(t *testing.T, pairs ...string) *session {
+	t.Helper()
+	return &session{t: t, repl: strings.NewReplacer(pairs...)}
+}
+
+// fakePairs are the replacements for srv, named name: its URL and tokens.
+func fakePairs(srv *panthertest.Server, name string) []string {
+	return []string{srv.URL, "$" + name, srv.Token, "<" + name + " token>", srv.ReadOnlyToken, "<" + name + " read-only token>"}
+}
+
+// note adds a line of explanation to the transcript.
+func (s *session) note(text string) { fmt.Fprintf(&s.b, "# %s\n", text) }
+
+func (s *session) run(inv invocation) result {
+	s.t.Helper()
+	r := inv.run(s.t.Context())
+	line := "$ "
+	if inv.stdin != "" {
+		line += "echo " + shellQuote(strings.TrimSuffix(inv.stdin, "\n")) + " | "
+	}
+	for _, k := range slices.Sorted(maps.Keys(inv.vars)) {
+		line += k + "=" + shellQuote(inv.vars[k]) + " "
+	}
+	quoted := make([]string, len(inv.args))
+	for i, a := range inv.args {
+		quoted[i] = shellQuote(a)
+	}
+	line += "panther " + strings.Join(quoted, " ")
+	fmt.Fprintln(&s.b, line)
+	for _, out := range []struct{ name, text string }{{"stdout", r.stdout}, {"stderr", r.stderr}} {
+		if out.text != "" {
+			fmt.Fprintf(&s.b, "%s:\n%s", out.name, out.text)
+			if !strings.HasSuffix(out.text, "\n") {
+				fmt.Fprintf(&s.b, "\n(no newline at the end of %s)\n", out.name)
+			}
+		}
+	}
+	fmt.Fprintf(&s.b, "exit %d\n\n", r.code)
+	return r
+}
+
+// String is the transcript so far, with the replacements made.
+func (s *session) String() string { return s.repl.Replace(s.b.String()) }
+
+// shellQuote quotes a for a shell when it needs it.
+func shellQuote(a string) string {
+	if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@,+-$<>") == "" {
+		return a
+	}
+	return "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+}
+
+// testTokens are the tokens tests write into token files and profiles: no
+// golden may hold them, nor one of the fake's (pt_ and 40 hex digits).
+var testTokens = []string{"tok-profile-prod-0001", "tok-profile-default-0002", "tok-env-file-0003", "tok-flag-file-0004", "tok-in-url-00000005", "tok-stdin-ci-00000006"}
+
+var fakeToken = regexp.MustCompile(`pt_[0-9a-f]{40}`)
+
+func TestGoldensHoldNoToken(t *testing.T) {
+	t.Parallel()
+	n := 0
+	err := filepath.WalkDir("testdata", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		n++
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if m := fakeToken.Find(b); m != nil {
+			t.Errorf("%s holds a token of the fake: %s", path, m)
+		}
+		for _, tok := range testTokens {
+			if bytes.Contains(b, []byte(tok)) {
+				t.Errorf("%s holds the test token %s", path, tok)
+			}
+		}
+		return nil
+	})
+	if err != nil || n == 0 {
+		t.Fatalf("reading the golden files: %v (%d files)", err, n)
 	}
 }

@@ -16,18 +16,25 @@ import (
 type outputFormat struct {
 	name string
 	desc string // one line, for the help
-	// newPrinter returns a printer that writes to w; list selects a JSON
-	// array (one value per user otherwise).
-	newPrinter func(w io.Writer, list bool) printer
+	// open returns a printer that writes to w; list selects a JSON array
+	// (one value per user otherwise), noHeaders leaves out a header line.
+	open func(w io.Writer, list, noHeaders bool) printer
+	// noHeaders is --no-headers, set by checkOutput.
+	noHeaders bool
 }
 
+// newPrinter returns a printer in format f that writes to w; list selects a
+// JSON array (one value per user otherwise).
+func (f outputFormat) newPrinter(w io.Writer, list bool) printer { return f.open(w, list, f.noHeaders) }
+
 // outputFormats are the values of --output, the default first. The flag's
-// help, its check and the printers all read this table: a format is added
-// here, and nowhere else.
+// help, its check, its completion and the printers all read this table: a
+// format is added here, and nowhere else.
 var outputFormats = []outputFormat{
-	{"table", `aligned columns to read; hidden characters shown as \x1b, \u202e`, newTablePrinter},
-	{"json", `the API's user objects; hidden characters as \u escapes, values exact`, newJSONPrinter},
-	{"csv", `a header, then a row per user; formulas and hidden characters escaped`, newCSVPrinter},
+	{name: "table", desc: `aligned columns to read; hidden characters shown as \x1b, \u202e`, open: newTablePrinter},
+	{name: "json", desc: `the API's user objects; hidden characters as \u escapes, values exact`, open: newJSONPrinter},
+	{name: "csv", desc: `a header, then a row per user; formulas and hidden characters escaped`, open: newCSVPrinter},
+	{name: "ids", desc: `one id per line, as a CSV cell, for 'panther users delete --ids-from -'`, open: newIDsPrinter},
 }
 
 // formatNames lists the formats' names for a message: "table, json or csv".
@@ -58,8 +65,14 @@ func outputHelp() string {
 	for _, f := range outputFormats {
 		fmt.Fprintf(&b, "  %-6s %s\n", f.name, f.desc)
 	}
-	return b.String() + "\n" + hiddenHelp + "\n\n" + csvCellHelp
+	return b.String() + "\n" + emptyHelp + "\n\n" + hiddenHelp + "\n\n" + csvCellHelp
 }
+
+// emptyHelp says what each format makes of no users, for the help.
+const emptyHelp = `--no-headers leaves out the header line of table and csv. When no user
+matches, the table prints nothing on stdout and "no users matched" on
+stderr; json still prints [], csv its header and ids nothing, so that a
+script reads an empty answer as one.`
 
 // columns are the fields shown by the table and CSV formats, in order; the
 // CSV header uses the API's JSON field names.
@@ -102,7 +115,7 @@ type jsonPrinter struct {
 	n    int
 }
 
-func newJSONPrinter(w io.Writer, list bool) printer {
+func newJSONPrinter(w io.Writer, list, _ bool) printer {
 	return &jsonPrinter{w: bufio.NewWriter(w), list: list}
 }
 
@@ -148,11 +161,13 @@ func (p *jsonPrinter) close() error {
 // encodeCSVCell.
 type csvPrinter struct {
 	w      *bufio.Writer
-	header bool
+	header bool   // written, or not to be written
 	line   []byte // reused for each record
 }
 
-func newCSVPrinter(w io.Writer, _ bool) printer { return &csvPrinter{w: bufio.NewWriter(w)} }
+func newCSVPrinter(w io.Writer, _, noHeaders bool) printer {
+	return &csvPrinter{w: bufio.NewWriter(w), header: noHeaders}
+}
 
 func (p *csvPrinter) write(u *panther.User) error {
 	if err := p.writeHeader(); err != nil {
@@ -190,11 +205,11 @@ func (p *csvPrinter) close() error {
 // -o csv to stream a long listing. Each cell goes through printable.
 type tablePrinter struct {
 	w      *tabwriter.Writer
-	header bool
+	header bool // written, or not to be written
 }
 
-func newTablePrinter(w io.Writer, _ bool) printer {
-	return &tablePrinter{w: tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)}
+func newTablePrinter(w io.Writer, _, noHeaders bool) printer {
+	return &tablePrinter{w: tabwriter.NewWriter(w, 0, 4, 2, ' ', 0), header: noHeaders}
 }
 
 func (p *tablePrinter) write(u *panther.User) error {
@@ -223,6 +238,21 @@ func (p *tablePrinter) line(cells []string) error {
 
 func (p *tablePrinter) flush() error { return nil }
 func (p *tablePrinter) close() error { return p.w.Flush() }
+
+// idsPrinter writes each user's id on a line of its own, encoded as a CSV
+// cell (encodeCSVCell), so that no hidden character reaches a terminal and
+// 'panther users delete --ids-from' reads every id back exactly.
+type idsPrinter struct{ w *bufio.Writer }
+
+func newIDsPrinter(w io.Writer, _, _ bool) printer { return &idsPrinter{w: bufio.NewWriter(w)} }
+
+func (p *idsPrinter) write(u *panther.User) error {
+	_, err := p.w.WriteString(encodeCSVCell(u.GetId()) + "\n")
+	return err
+}
+
+func (p *idsPrinter) flush() error { return p.w.Flush() }
+func (p *idsPrinter) close() error { return p.w.Flush() }
 
 // headers returns the columns' CSV header names, or their table titles.
 func headers(titles bool) []string {

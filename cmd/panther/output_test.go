@@ -167,7 +167,7 @@ func TestOutputFormats(t *testing.T) {
 	}
 	for _, bad := range []string{"xml", "", "TABLE", "yaml"} {
 		r := invocation{args: []string{"users", "list", "-o", bad}, vars: vars(srv)}.run(t.Context())
-		if r.code != exitUsage || !strings.Contains(r.stderr, "must be table, json or csv") || r.stdout != "" {
+		if r.code != exitUsage || !strings.Contains(r.stderr, "must be table, json, csv or ids") || r.stdout != "" {
 			t.Errorf("-o %q: exit %d, stdout %q, stderr %q; want exit 2 listing the formats", bad, r.code, r.stdout, r.stderr)
 		}
 	}

@@ -62,9 +62,12 @@ it matched:
              API's user object and its "rules")
   -o csv     the findings only: a header, then a row per user, the id first
              and the rules (separated by spaces) last
-  --ids-only the ids only, one per line, for 'panther users delete --ids-from':
+  -o ids     the ids only, one per line, for 'panther users delete --ids-from':
              every id reads back exactly, which a column cut from the CSV
              does only for ids holding no comma, semicolon or double quote
+             (--ids-only is the same)
+--no-headers leaves out the CSV's header; the table is a report, and keeps
+its titles.
 
 ` + outputHelp(),
 		Example: `  panther users review
@@ -77,8 +80,8 @@ it matched:
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f := cmd.Flags()
-			if idsOnly && f.Changed("output") {
-				return usagef("--ids-only prints ids, one per line: leave out -o")
+			if idsOnly && f.Changed("output") && g.format.name != "ids" {
+				return usagef("--ids-only prints ids, one per line (as -o ids does): leave out -o")
 			}
 			opts.InactiveFor, opts.PendingInviteOlderThan = inactive.d, pending.d
 			if !f.Changed("inactive-for") && !f.Changed("never-logged-in") && !f.Changed("pending-invite-older-than") {
@@ -96,14 +99,15 @@ it matched:
 			}
 			warnUnknownRoles(e, users, opts.Roles)
 			report := panther.Review(users, opts, e.now().UTC().Truncate(time.Second))
+			format := g.format
 			if idsOnly {
-				return printIDs(e.stdout, report.IDs())
+				format, _ = parseFormat("ids")
 			}
-			write, ok := reviewPrinters[g.format.name]
+			write, ok := reviewPrinters[format.name]
 			if !ok {
-				return fmt.Errorf("review cannot print -o %s", g.format.name)
+				return fmt.Errorf("review cannot print -o %s", format.name)
 			}
-			return write(e.stdout, &report, &opts)
+			return write(e.stdout, &report, &opts, format.noHeaders)
 		},
 	}
 	f := cmd.Flags()
@@ -167,10 +171,13 @@ func printIDs(w io.Writer, ids []string) error {
 
 // reviewPrinters print a review in each format of outputFormats; a test
 // checks that every format has one.
-var reviewPrinters = map[string]func(io.Writer, *panther.Report, *panther.ReviewOptions) error{
+var reviewPrinters = map[string]func(w io.Writer, r *panther.Report, o *panther.ReviewOptions, noHeaders bool) error{
 	"table": printReviewTable,
 	"json":  printReviewJSON,
 	"csv":   printReviewCSV,
+	"ids": func(w io.Writer, r *panther.Report, _ *panther.ReviewOptions, _ bool) error {
+		return printIDs(w, r.IDs())
+	},
 }
 
 // rulesText says which rules ran, for the table.
@@ -191,7 +198,7 @@ func rulesText(o *panther.ReviewOptions) string {
 	return strings.Join(rules, ", ")
 }
 
-func printReviewTable(w io.Writer, r *panther.Report, o *panther.ReviewOptions) error {
+func printReviewTable(w io.Writer, r *panther.Report, o *panther.ReviewOptions, _ bool) error {
 	s := &r.Summary
 	scope := "deactivated users left out"
 	if o.IncludeDeactivated {
@@ -262,10 +269,12 @@ func findingRow(f *panther.Finding) []string {
 	return append(row(&f.User), strings.Join(rules, " "))
 }
 
-func printReviewCSV(w io.Writer, r *panther.Report, _ *panther.ReviewOptions) error {
+func printReviewCSV(w io.Writer, r *panther.Report, _ *panther.ReviewOptions, noHeaders bool) error {
 	p := &csvPrinter{w: bufio.NewWriter(w)}
-	if err := p.record(append(headers(false), "rules")); err != nil {
-		return err
+	if !noHeaders {
+		if err := p.record(append(headers(false), "rules")); err != nil {
+			return err
+		}
 	}
 	for i := range r.Findings {
 		if err := p.record(findingRow(&r.Findings[i])); err != nil {
@@ -292,7 +301,7 @@ type reviewCriteria struct {
 	IncludeDeactivated     bool     `json:"includeDeactivated"`
 }
 
-func printReviewJSON(w io.Writer, r *panther.Report, o *panther.ReviewOptions) error {
+func printReviewJSON(w io.Writer, r *panther.Report, o *panther.ReviewOptions, _ bool) error {
 	c := reviewCriteria{
 		NeverLoggedIn:      o.NeverLoggedIn,
 		Roles:              append([]string{}, o.Roles...),

@@ -20,7 +20,16 @@ const (
 	// change something (terraform's -detailed-exitcode uses 2, this CLI's
 	// usage code).
 	exitChanges = 3
+	// exitInterrupted is what a shell reports for a command ended by SIGINT
+	// (128 + 2); SIGTERM ends the command the same way.
+	exitInterrupted = 130
 )
+
+// interruptedError ends a command stopped by Ctrl-C (or SIGTERM); its
+// message says what was written before it stopped.
+type interruptedError struct{ msg string }
+
+func (e interruptedError) Error() string { return "interrupted: " + e.msg }
 
 // exitStatus ends the command with this exit code and no message: the
 // command has printed what it had to say.
@@ -44,7 +53,7 @@ func run(ctx context.Context, args []string, e env) int {
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -52,13 +61,26 @@ func run(ctx context.Context, args []string, e env) int {
 	if errors.As(err, &status) {
 		return int(status)
 	}
+	var ie interruptedError
+	if ctx.Err() != nil || errors.As(err, &ie) {
+		// Ctrl-C: whatever the command was doing stopped with the
+		// context's error; say what was left behind, and nothing else.
+		if !errors.As(err, &ie) {
+			ie = interruptedError{"nothing more was done"}
+		}
+		fmt.Fprintln(e.stderr, "panther: "+ie.Error())
+		return exitInterrupted
+	}
 	msg := describe(err)
 	if !strings.HasPrefix(msg, "panther: ") { // the library's errors carry it already
 		msg = "panther: " + msg
 	}
 	fmt.Fprintln(e.stderr, msg)
 	if isUsage(err) {
-		fmt.Fprintln(e.stderr, "Run 'panther --help' for usage.")
+		if cmd == nil {
+			cmd = root
+		}
+		fmt.Fprintf(e.stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		return exitUsage
 	}
 	return exitError
@@ -90,10 +112,11 @@ func describe(err error) string {
 
 // globals are the flags every command shares.
 type globals struct {
-	apiURL   string
-	apiToken string
-	output   string
-	format   outputFormat // --output, set by checkOutput
+	apiURL    string
+	apiToken  string
+	output    string
+	noHeaders bool
+	format    outputFormat // --output, set by checkOutput
 }
 
 func newRootCmd(e env) *cobra.Command {
@@ -108,8 +131,8 @@ Configure it with flags or the environment:
   PANTHER_API_TOKEN   an API token with Read User Info (and Manage Users to change users)
 
 Data is written to stdout, messages and progress to stderr.
-Exit codes: 0 success, 2 usage error, 1 any other error; 3 when
-'users plan --exit-code' finds changes.`,
+Exit codes: 0 success, 2 usage error, 130 interrupted (Ctrl-C), 1 any other
+error; 3 when 'users plan --exit-code' finds changes.`,
 		Example: `  export PANTHER_API_URL=https://api.acme.runpanther.net PANTHER_API_TOKEN=...
   panther users list --contains acme.com -o csv > users.csv
   panther demo`,
@@ -121,6 +144,7 @@ Exit codes: 0 success, 2 usage error, 1 any other error; 3 when
 	pf.StringVar(&g.apiURL, "api-url", "", "API URL (default $PANTHER_API_URL, else $PANTHER_API_HOST)")
 	pf.StringVar(&g.apiToken, "api-token", "", "API token (default $PANTHER_API_TOKEN; prefer the variable: flags show in the process list)")
 	pf.StringVarP(&g.output, "output", "o", outputFormats[0].name, "output format: "+formatNames()+" ('panther users --help' describes them)")
+	pf.BoolVar(&g.noHeaders, "no-headers", false, "leave out the header line of -o table and -o csv")
 
 	root.AddCommand(
 		newUsersCmd(e, g),
@@ -135,6 +159,7 @@ Exit codes: 0 success, 2 usage error, 1 any other error; 3 when
 func (g *globals) checkOutput() error {
 	var err error
 	g.format, err = parseFormat(g.output)
+	g.format.noHeaders = g.noHeaders
 	return err
 }
 

@@ -24,6 +24,7 @@ func newUsersCmd(e env, g *globals) *cobra.Command {
   panther users create --email ada@acme.com --given-name Ada --family-name Lovelace --role Analyst
   panther users update 8a6c... --role Admin
   panther users delete 8a6c... --yes
+  panther users ls --status force_change_password -o ids
   panther users review --inactive-for 90d -o csv`,
 		PersistentPreRunE: func(*cobra.Command, []string) error { return g.checkOutput() },
 	})
@@ -40,30 +41,50 @@ func newUsersCmd(e env, g *globals) *cobra.Command {
 
 func newUsersListCmd(e env, g *globals) *cobra.Command {
 	var (
-		opts     panther.ListUsersOptions
-		maxUsers int
+		opts              panther.ListUsersOptions
+		maxUsers          int
+		status, statusRaw string
+		ids               []string
 	)
 	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List users, page by page",
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List users, page by page",
 		Long: `List users. Filters combine: --contains matches given name, family name and
-email case-insensitively; --status matches the Cognito status exactly (for
-example CONFIRMED or FORCE_CHANGE_PASSWORD); --id may be repeated.
-Deactivated users are left out unless --include-deactivated.
+email case-insensitively; --status matches the user's status, one of
+` + strings.Join(userStatuses, ", ") + `
+in any case (another value is an error: the API matches exactly, so a typo
+would match nobody; --status-raw sends a value as it is, for a status panther
+does not know yet). --id takes ids separated by commas, and may be repeated:
+Panther's ids never hold a comma (a UUID for a password user,
+PantherSSO_<email> for an SSO user). Deactivated users are left out unless
+--include-deactivated.
 
 With -o json the output is one JSON array, written page by page as pages
-arrive; -o csv streams too. The table waits for the last page to align its
-columns. When stderr is a terminal, progress is shown there.
+arrive; -o csv and -o ids stream too. The table waits for the last page to
+align its columns. When stderr is a terminal, progress is shown there.
+
+Interrupted (Ctrl-C), list stops, exits 130 and says on stderr how many users
+it wrote: a JSON array is left unterminated, so that it cannot pass for the
+whole list.
 
 ` + outputHelp(),
 		Example: `  panther users list
-  panther users list --contains acme.com --status CONFIRMED -o csv > users.csv
-  panther users list --id 8a6c... --id PantherSSO_ada@acme.com -o json
-  panther users list --max 10`,
+  panther users list --contains acme.com --status confirmed -o csv > users.csv
+  panther users list --id 8a6c...,PantherSSO_ada@acme.com -o json
+  panther users ls --status force_change_password -o ids
+  panther users list --max 10 --no-headers`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if maxUsers < 0 {
 				return usagef("--max %d: must not be negative", maxUsers)
+			}
+			var err error
+			if opts.Status, err = statusFilter(status, statusRaw); err != nil {
+				return err
+			}
+			if opts.IDs, err = splitIDs(ids); err != nil {
+				return err
 			}
 			c, err := g.client(e)
 			if err != nil {
@@ -80,8 +101,9 @@ columns. When stderr is a terminal, progress is shown there.
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Contains, "contains", "", "only users whose name or email contains this (case-insensitive)")
-	f.StringVar(&opts.Status, "status", "", "only users with this status")
-	f.StringArrayVar(&opts.IDs, "id", nil, "only the user with this id (repeatable)")
+	f.StringVar(&status, "status", "", statusHelp())
+	f.StringVar(&statusRaw, "status-raw", "", "only users with exactly this status, sent as given (for a status --status does not know)")
+	f.StringArrayVar(&ids, "id", nil, "only the users with these ids, separated by commas (repeatable)")
 	f.BoolVar(&opts.IncludeDeactivated, "include-deactivated", false, "include deactivated users")
 	f.IntVar(&opts.PageSize, "page-size", 0, "users per request, 1 to 60 (default: the API's, 60)")
 	f.IntVar(&maxUsers, "max", 0, "stop after this many users (default: all)")
@@ -95,6 +117,9 @@ func listUsers(ctx context.Context, e env, f outputFormat, c *panther.Client, op
 	defer progress.done()
 	for page, err := range c.Users.Pages(ctx, opts) {
 		if err != nil {
+			if ctx.Err() != nil {
+				return interruptedListing(e, f, p, n)
+			}
 			// End output already begun, so a JSON array still parses; with
 			// nothing written, "[]" or a CSV header would pass for an empty
 			// listing.
@@ -122,14 +147,39 @@ func listUsers(ctx context.Context, e env, f outputFormat, c *panther.Client, op
 			break
 		}
 	}
+	if n == 0 && f.name == "table" {
+		// Machine formats say "none" their own way ([], a header); a table
+		// of nothing would read as a command that did nothing.
+		fmt.Fprintln(e.stderr, "no users matched")
+	}
 	return p.close()
+}
+
+// interruptedListing ends a listing stopped by Ctrl-C: the pages written
+// stay, but nothing is added that would make them look whole (the JSON
+// array's "]", the table's rows, held until the end).
+func interruptedListing(e env, f outputFormat, p printer, n int) error {
+	switch p := p.(type) {
+	case *tablePrinter:
+		return interruptedError{fmt.Sprintf("fetched %s; printed none (the table waits for the last page)", countNoun(n, "user"))}
+	case *jsonPrinter:
+		if n == 0 {
+			return interruptedError{"no user written"}
+		}
+		_, _ = p.w.WriteString("\n") // a newline, so the shell's prompt starts a line
+		_ = p.flush()
+		return interruptedError{fmt.Sprintf("wrote %s; the JSON array on stdout is left unterminated: it is not the whole list", countNoun(n, "user"))}
+	}
+	_ = p.flush()
+	return interruptedError{fmt.Sprintf("wrote %s as -o %s; stdout does not hold the whole list", countNoun(n, "user"), f.name)}
 }
 
 func newUsersGetCmd(e env, g *globals) *cobra.Command {
 	var email string
 	cmd := &cobra.Command{
-		Use:   "get [ID]",
-		Short: "Get one user by id or by email",
+		Use:     "get [ID]",
+		Aliases: []string{"show"},
+		Short:   "Get one user by id or by email",
 		Example: `  panther users get 8a6c6f1e-...
   panther users get PantherSSO_ada@acme.com
   panther users get --email ada@acme.com -o json`,
@@ -296,8 +346,9 @@ func newUsersDeleteCmd(e env, g *globals) *cobra.Command {
 		idsFrom string
 	)
 	cmd := &cobra.Command{
-		Use:   "delete [ID...] [--ids-from FILE|-]",
-		Short: "Delete users, given as arguments or listed in a file",
+		Use:     "delete [ID...] [--ids-from FILE|-]",
+		Aliases: []string{"rm"},
+		Short:   "Delete users, given as arguments or listed in a file",
 		Long: `Delete one or more users: the ids given as arguments, and those listed in a
 file with --ids-from FILE, or on stdin with --ids-from -. An id given twice is
 deleted once.
@@ -315,7 +366,8 @@ not a terminal), and with --ids-from -, which takes stdin, it refuses unless
 The users are deleted a few at a time. Each one that fails gets a line on
 stderr naming its id and the error, and the command exits 1; the others are
 still deleted. An empty --ids-from list deletes nothing and succeeds, so a
-review that finds nobody ends a pipeline cleanly.`,
+review that finds nobody ends a pipeline cleanly. Interrupted (Ctrl-C), it
+stops starting deletes, says how many were done, and exits 130.`,
 		Example: `  panther users delete 8a6c...
   panther users delete PantherSSO_ada@acme.com 8a6c... --yes
   panther users delete --ids-from leavers.txt
@@ -478,6 +530,15 @@ func answeredYes(e env) bool {
 // exit code and hint are those of the error; several fail as exit 1.
 func deleteUsers(ctx context.Context, e env, c *panther.Client, ids []string) error {
 	results := c.Users.DeleteMany(ctx, ids, nil)
+	if ctx.Err() != nil {
+		deleted := 0
+		for _, r := range results {
+			if r.Err == nil {
+				deleted++
+			}
+		}
+		return interruptedError{fmt.Sprintf("deleted %d of %s before stopping ('panther users list --id ...' shows which are left)", deleted, countNoun(len(ids), "user"))}
+	}
 	if len(ids) == 1 {
 		if err := results[0].Err; err != nil {
 			return err

@@ -280,7 +280,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"unknown users subcommand", []string{"users", "frob"}, vars(srv), 2, []string{`unknown command "frob"`}},
 		{"bare users", []string{"users"}, vars(srv), 2, []string{"needs a subcommand"}},
 		{"unknown flag", []string{"users", "list", "--frob"}, vars(srv), 2, []string{"unknown flag: --frob"}},
-		{"bad output", []string{"users", "list", "-o", "xml"}, vars(srv), 2, []string{"must be table, json or csv"}},
+		{"bad output", []string{"users", "list", "-o", "xml"}, vars(srv), 2, []string{"must be table, json, csv or ids"}},
 		// Only the users commands check -o: these fail on their own flags instead.
 		{"demo ignores -o", []string{"demo", "-o", "xml", "--users", "0"}, nil, 2, []string{"--users must be at least 1"}},
 		{"fake-server ignores -o", []string{"fake-server", "-o", "xml", "--users", "-1"}, nil, 2, []string{"must not be negative"}},
@@ -292,7 +292,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"update with nothing", []string{"users", "update", id}, vars(srv), 2, []string{"nothing to change"}},
 		{"page size", []string{"users", "list", "--page-size", "61"}, vars(srv), 2, []string{"between 1 and 60"}},
 		{"id the library rejects", []string{"users", "get", ".."}, vars(srv), 2, []string{"invalid input", `must not be "." or ".."`}},
-		{"empty --id", []string{"users", "list", "--id="}, vars(srv), 2, []string{"invalid input", "must not be empty"}},
+		{"empty --id", []string{"users", "list", "--id="}, vars(srv), 2, []string{`--id "": an id is empty`}},
 		{"delete an id the library rejects", []string{"users", "delete", ".", "--yes"}, vars(srv), 2, []string{"invalid input"}},
 		{"no URL", []string{"users", "list"}, map[string]string{"PANTHER_API_TOKEN": srv.Token}, 2, []string{"PANTHER_API_URL", "PANTHER_API_HOST"}},
 		{"no token", []string{"users", "list"}, map[string]string{"PANTHER_API_URL": srv.URL}, 2, []string{"PANTHER_API_TOKEN"}},
