@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"golang.org/x/term"
@@ -19,6 +20,12 @@ type env struct {
 	isTerminal func(any) bool
 	// now is the clock a review measures time since login against.
 	now func() time.Time
+	// configDir is where the config file's folder goes: os.UserConfigDir
+	// ($XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/Application Support
+	// on macOS, %AppData% on Windows).
+	configDir func() (string, error)
+	// buildInfo is what `panther version` reports: debug.ReadBuildInfo.
+	buildInfo func() (*debug.BuildInfo, bool)
 }
 
 func newOSEnv() env {
@@ -29,6 +36,8 @@ func newOSEnv() env {
 		getenv:     os.Getenv,
 		isTerminal: isTerminal,
 		now:        time.Now,
+		configDir:  os.UserConfigDir,
+		buildInfo:  debug.ReadBuildInfo,
 	}
 }
 

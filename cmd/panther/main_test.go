@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -63,6 +64,9 @@ type invocation struct {
 	stdin    string
 	terminal bool // stdin and stderr are terminals
 	stdout   io.Writer
+	// configDir is the user config directory; "" is none, as for a
+	// process without $HOME, so that no test reads the real one.
+	configDir string
 }
 
 type result struct {
@@ -83,6 +87,12 @@ func (inv invocation) run(ctx context.Context) result {
 		getenv:     func(k string) string { return inv.vars[k] },
 		isTerminal: func(any) bool { return inv.terminal },
 		now:        fixedClock, // the fake's clock too (newFake)
+		configDir: func() (string, error) {
+			if inv.configDir == "" {
+				return "", errors.New("neither $XDG_CONFIG_HOME nor $HOME are defined")
+			}
+			return inv.configDir, nil
+		},
 	}
 	code := run(ctx, inv.args, e)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}

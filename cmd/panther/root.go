@@ -7,52 +7,13 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/pantherkit/panther-go/pkg/panther"
 )
-
-// Exit codes.
-const (
-	exitOK    = 0
-	exitError = 1
-	exitUsage = 2
-	// exitChanges is `users plan --exit-code`'s status when the plan would
-	// change something (terraform's -detailed-exitcode uses 2, this CLI's
-	// usage code).
-	exitChanges = 3
-	// exitInterrupted is what a shell reports for a command ended by SIGINT
-	// (128 + 2); SIGTERM ends the command the same way.
-	exitInterrupted = 130
-)
-
-// interruptedError ends a command stopped by Ctrl-C (or SIGTERM); its
-// message says what was written before it stopped.
-type interruptedError struct{ msg string }
-
-func (e interruptedError) Error() string { return "interrupted: " + e.msg }
-
-// exitStatus ends the command with this exit code and no message: the
-// command has printed what it had to say.
-type exitStatus int
-
-func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
-
-// usageError marks a mistake in how the command was called: exit code 2.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
 // run is the whole command: main only supplies the process's streams,
 // environment and signals.
 func run(ctx context.Context, args []string, e env) int {
 	root := newRootCmd(e)
 	root.SetArgs(args)
-	root.SetIn(e.stdin)
-	root.SetOut(e.stdout)
-	root.SetErr(e.stderr)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
@@ -86,38 +47,25 @@ func run(ctx context.Context, args []string, e env) int {
 	return exitError
 }
 
-func isUsage(err error) bool {
-	var ue usageError
-	// The library's checks before a request see only what was given on the
-	// command line; cobra reports an unknown subcommand with a plain error.
-	return errors.As(err, &ue) || errors.Is(err, panther.ErrInvalidInput) ||
-		strings.HasPrefix(err.Error(), "unknown command ")
-}
-
-// describe turns an error into one line that says what went wrong and what to check.
-func describe(err error) string {
-	msg := err.Error()
-	switch {
-	case errors.Is(err, panther.ErrUnauthorized):
-		return msg + "; check the API token (PANTHER_API_TOKEN or --api-token): it is missing, mistyped or expired"
-	case errors.Is(err, panther.ErrForbidden):
-		return msg + "; the API token lacks a permission: reading users needs Read User Info, changing them needs Manage Users"
-	case errors.Is(err, panther.ErrNotFound):
-		return msg + "; check the id or email ('panther users list' shows them)"
-	case errors.Is(err, panther.ErrRateLimited):
-		return msg + "; Panther is rate limiting this token: try again later or with fewer requests"
-	}
-	return msg
-}
-
 // globals are the flags every command shares.
 type globals struct {
-	apiURL    string
-	apiToken  string
-	output    string
-	noHeaders bool
-	format    outputFormat // --output, set by checkOutput
+	apiURL       string
+	apiToken     string
+	apiTokenFile string
+	profile      string
+	output       string
+	noHeaders    bool
+	format       outputFormat // --output, set by checkOutput
+	// resolved are the settings, once resolve has worked them out.
+	resolved *settings
 }
+
+// apiFlags are the global flags that only commands talking to Panther read;
+// outputFlags only those that print users.
+var (
+	apiFlags    = []string{"api-url", "api-token", "api-token-file", "profile"}
+	outputFlags = []string{"output", "no-headers"}
+)
 
 func newRootCmd(e env) *cobra.Command {
 	g := &globals{}
@@ -126,32 +74,68 @@ func newRootCmd(e env) *cobra.Command {
 		Short: "Manage the users of a Panther deployment",
 		Long: `panther manages the users of a Panther deployment through Panther's REST API.
 
-Configure it with flags or the environment:
-  PANTHER_API_URL     the API URL, https://api.<your-panther-domain> (or PANTHER_API_HOST)
-  PANTHER_API_TOKEN   an API token with Read User Info (and Manage Users to change users)
+Configure it with flags, the environment or a profile ('panther config --help'):
+  PANTHER_API_URL         the API URL, https://api.<your-panther-domain> (or PANTHER_API_HOST)
+  PANTHER_API_TOKEN       an API token with Read User Info (and Manage Users to change users)
+  PANTHER_API_TOKEN_FILE  a file holding the token, instead of PANTHER_API_TOKEN
+  PANTHER_PROFILE         the profile to use, instead of --profile
+
+` + precedenceHelp + `
 
 Data is written to stdout, messages and progress to stderr.
 Exit codes: 0 success, 2 usage error, 130 interrupted (Ctrl-C), 1 any other
 error; 3 when 'users plan --exit-code' finds changes.`,
-		Example: `  export PANTHER_API_URL=https://api.acme.runpanther.net PANTHER_API_TOKEN=...
+		Example: `  export PANTHER_API_URL=https://api.acme.runpanther.net PANTHER_API_TOKEN_FILE=~/.panther/token
   panther users list --contains acme.com -o csv > users.csv
+  panther config set-profile prod --api-url https://api.acme.runpanther.net --api-token-file ~/.panther/prod.token
+  panther --profile prod users ls -o ids
   panther demo`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
+	// Before the completion command is made: it keeps the writer it finds.
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
-	pf.StringVar(&g.apiURL, "api-url", "", "API URL (default $PANTHER_API_URL, else $PANTHER_API_HOST)")
-	pf.StringVar(&g.apiToken, "api-token", "", "API token (default $PANTHER_API_TOKEN; prefer the variable: flags show in the process list)")
+	pf.StringVar(&g.apiURL, "api-url", "", "API URL (default $PANTHER_API_URL, else $PANTHER_API_HOST, else the profile's)")
+	pf.StringVar(&g.apiToken, "api-token", "", "API token, or - to read it from stdin (default $PANTHER_API_TOKEN; prefer a file or stdin: flags show in the process list)")
+	pf.StringVar(&g.apiTokenFile, "api-token-file", "", "read the API token from `FILE` (default $PANTHER_API_TOKEN_FILE)")
+	pf.StringVar(&g.profile, "profile", "", "use the profile `NAME` from the config file (default $PANTHER_PROFILE, else \"default\" if it exists)")
 	pf.StringVarP(&g.output, "output", "o", outputFormats[0].name, "output format: "+formatNames()+" ('panther users --help' describes them)")
 	pf.BoolVar(&g.noHeaders, "no-headers", false, "leave out the header line of -o table and -o csv")
 
 	root.AddCommand(
 		newUsersCmd(e, g),
+		newConfigCmd(e, g),
 		newFakeServerCmd(e),
 		newDemoCmd(e),
 	)
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "demo", "fake-server", "completion":
+			hideFlags(c, append(apiFlags, outputFlags...)...)
+		}
+	}
 	return root
+}
+
+// hideFlags leaves the global flags names out of cmd's help and usage (and
+// its subcommands'), for a command that ignores them.
+func hideFlags(cmd *cobra.Command, names ...string) {
+	usage := (&cobra.Command{}).UsageFunc() // cobra's own
+	cmd.SetUsageFunc(func(c *cobra.Command) error {
+		inherited := c.InheritedFlags()
+		for _, n := range names {
+			if f := inherited.Lookup(n); f != nil && !f.Hidden {
+				f.Hidden = true
+				defer func() { f.Hidden = false }()
+			}
+		}
+		return usage(c)
+	})
 }
 
 // checkOutput checks --output and sets g.format, for the commands that print
@@ -161,25 +145,6 @@ func (g *globals) checkOutput() error {
 	g.format, err = parseFormat(g.output)
 	g.format.noHeaders = g.noHeaders
 	return err
-}
-
-// client builds an API client from the flags and the environment, with
-// opts after the CLI's own.
-func (g *globals) client(e env, opts ...panther.Option) (*panther.Client, error) {
-	base := firstNonEmpty(g.apiURL, e.getenv(panther.EnvAPIURL), e.getenv(panther.EnvAPIHost))
-	if base == "" {
-		return nil, usagef("no API URL: set %s (or %s) to https://api.<your-panther-domain>, or pass --api-url", panther.EnvAPIURL, panther.EnvAPIHost)
-	}
-	token := firstNonEmpty(g.apiToken, e.getenv(panther.EnvAPIToken))
-	if token == "" {
-		return nil, usagef("no API token: set %s, or pass --api-token", panther.EnvAPIToken)
-	}
-	c, err := panther.NewClient(base, append([]panther.Option{panther.WithAPIToken(token), panther.WithUserAgent("panther-cli/" + panther.Version + " " + panther.DefaultUserAgent)}, opts...)...)
-	if err != nil {
-		// Everything NewClient checks came from a flag or a variable.
-		return nil, usageError{err}
-	}
-	return c, nil
 }
 
 func firstNonEmpty(vals ...string) string {

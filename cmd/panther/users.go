@@ -251,19 +251,23 @@ func newUsersCreateCmd(e env, g *globals) *cobra.Command {
   panther users create --email bob@acme.com --given-name Bob --family-name Smith --role-id 3f1c... -o json`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// A slice, not a map: with several missing, name the first, every time.
+			if err := role.check(); err != nil {
+				return err
+			}
+			// A slice, not a map: the missing flags in the order of the help.
+			var missing []string
 			for _, f := range []struct{ flag, v string }{
 				{"--email", in.Email}, {"--given-name", in.GivenName}, {"--family-name", in.FamilyName},
 			} {
 				if strings.TrimSpace(f.v) == "" {
-					return usagef("%s is required", f.flag)
+					missing = append(missing, f.flag)
 				}
 			}
-			if err := role.check(); err != nil {
-				return err
-			}
 			if !role.set() {
-				return usagef("give the user a role with --role NAME or --role-id ID")
+				missing = append(missing, "--role (or --role-id)")
+			}
+			if len(missing) > 0 {
+				return usagef("missing required flags: %s", strings.Join(missing, ", "))
 			}
 			in.Role = role.role()
 			c, err := g.client(e)
@@ -376,6 +380,9 @@ stops starting deletes, says how many were done, and exits 130.`,
 		RunE: func(cmd *cobra.Command, a []string) error {
 			if len(a) == 0 && idsFrom == "" {
 				return usagef("give the ids of the users to delete, as arguments or with --ids-from FILE|-")
+			}
+			if idsFrom == "-" && g.apiToken == "-" {
+				return usagef("--ids-from - and --api-token - both read stdin: give the token with --api-token-file or %s", envAPITokenFile)
 			}
 			if idsFrom == "-" && !yes {
 				return usagef("refusing to delete without --yes: --ids-from - reads the ids from stdin, which leaves no terminal to confirm on")

@@ -287,7 +287,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"missing argument", []string{"users", "delete"}, vars(srv), 2, []string{"give the ids of the users to delete"}},
 		{"get needs id or email", []string{"users", "get"}, vars(srv), 2, []string{"give a user id or --email"}},
 		{"create needs role", []string{"users", "create", "--email", "a@b.c", "--given-name", "A", "--family-name", "B"}, vars(srv), 2, []string{"--role"}},
-		{"create needs email", []string{"users", "create", "--given-name", "A", "--family-name", "B", "--role", "Admin"}, vars(srv), 2, []string{"--email is required"}},
+		{"create needs email", []string{"users", "create", "--given-name", "A", "--family-name", "B", "--role", "Admin"}, vars(srv), 2, []string{"missing required flags: --email"}},
 		{"role and role-id", []string{"users", "update", id, "--role", "Admin", "--role-id", "x"}, vars(srv), 2, []string{"not both"}},
 		{"update with nothing", []string{"users", "update", id}, vars(srv), 2, []string{"nothing to change"}},
 		{"page size", []string{"users", "list", "--page-size", "61"}, vars(srv), 2, []string{"between 1 and 60"}},
@@ -297,7 +297,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"no URL", []string{"users", "list"}, map[string]string{"PANTHER_API_TOKEN": srv.Token}, 2, []string{"PANTHER_API_URL", "PANTHER_API_HOST"}},
 		{"no token", []string{"users", "list"}, map[string]string{"PANTHER_API_URL": srv.URL}, 2, []string{"PANTHER_API_TOKEN"}},
 		{"bad URL", []string{"users", "list"}, map[string]string{"PANTHER_API_URL": "ftp://x", "PANTHER_API_TOKEN": srv.Token}, 2, []string{`scheme "ftp"`}},
-		{"remote plain http", []string{"users", "list", "--api-url", "http://api.example.com"}, vars(srv), 2, []string{"WithInsecureHTTP"}},
+		{"remote plain http", []string{"users", "list", "--api-url", "http://api.example.com"}, vars(srv), 2, []string{"the API URL (--api-url) uses plain http://", "use https://"}},
 		{"not found", []string{"users", "get", "no-such-user"}, vars(srv), 1, []string{"404", "check the id"}},
 		{"not found by email", []string{"users", "get", "--email", "nobody@acme.example"}, vars(srv), 1, []string{"check the id or email"}},
 		{"unauthorized", []string{"users", "list"}, map[string]string{"PANTHER_API_URL": srv.URL, "PANTHER_API_TOKEN": "wrong-token"}, 1, []string{"401", "check the API token"}},
@@ -356,15 +356,16 @@ func TestErrorsAreOneLineWithOnePrefix(t *testing.T) {
 	}
 }
 
-// With several required flags missing, create names the same one, in flag
-// order, every time.
+// With several required flags missing, create names them all in one
+// message, in the order of the help, every time.
 func TestCreateNamesMissingFlagsInOrder(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t, 0)
 	for range 20 {
-		r := invocation{args: []string{"users", "create", "--role", "Admin"}, vars: vars(srv)}.run(t.Context())
-		if r.code != exitUsage || !strings.Contains(r.stderr, "--email is required") {
-			t.Fatalf("exit %d, stderr %q; want exit 2 naming --email, the first required flag", r.code, r.stderr)
+		r := invocation{args: []string{"users", "create", "--given-name", "Ada"}, vars: vars(srv)}.run(t.Context())
+		want := "panther: missing required flags: --email, --family-name, --role (or --role-id)\nRun 'panther users create --help' for usage.\n"
+		if r.code != exitUsage || r.stderr != want {
+			t.Fatalf("exit %d, stderr %q; want exit 2 and %q", r.code, r.stderr, want)
 		}
 	}
 }
