@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -67,6 +68,8 @@ type invocation struct {
 	// configDir is the user config directory; "" is none, as for a
 	// process without $HOME, so that no test reads the real one.
 	configDir string
+	// buildInfo is what version reports; nil: the test binary's own.
+	buildInfo *debug.BuildInfo
 }
 
 type result struct {
@@ -93,6 +96,10 @@ func (inv invocation) run(ctx context.Context) result {
 			}
 			return inv.configDir, nil
 		},
+		buildInfo: debug.ReadBuildInfo,
+	}
+	if inv.buildInfo != nil {
+		e.buildInfo = func() (*debug.BuildInfo, bool) { return inv.buildInfo, true }
 	}
 	code := run(ctx, inv.args, e)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}

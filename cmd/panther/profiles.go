@@ -156,9 +156,9 @@ PANTHER_PROFILE=NAME; a profile named "default" applies when none is chosen.
 	set, list, show := newSetProfileCmd(e, g), newConfigListCmd(e), newConfigShowCmd(e, g)
 	// set-profile saves the flags given; show reports them; list reads none.
 	hideFlags(cmd, outputFlags...)
-	hideFlags(set, append([]string{"profile"}, outputFlags...)...)
+	hideFlags(set, append([]string{"profile", "verbose"}, outputFlags...)...)
 	hideFlags(list, append(apiFlags, outputFlags...)...)
-	hideFlags(show, outputFlags...)
+	hideFlags(show, append([]string{"verbose"}, outputFlags...)...)
 	cmd.AddCommand(set, list, show)
 	return cmd
 }

@@ -55,6 +55,7 @@ type globals struct {
 	profile      string
 	output       string
 	noHeaders    bool
+	verbose      bool
 	format       outputFormat // --output, set by checkOutput
 	// resolved are the settings, once resolve has worked them out.
 	resolved *settings
@@ -63,7 +64,7 @@ type globals struct {
 // apiFlags are the global flags that only commands talking to Panther read;
 // outputFlags only those that print users.
 var (
-	apiFlags    = []string{"api-url", "api-token", "api-token-file", "profile"}
+	apiFlags    = []string{"api-url", "api-token", "api-token-file", "profile", "verbose"}
 	outputFlags = []string{"output", "no-headers"}
 )
 
@@ -82,7 +83,9 @@ Configure it with flags, the environment or a profile ('panther config --help'):
 
 ` + precedenceHelp + `
 
-Data is written to stdout, messages and progress to stderr.
+Data is written to stdout, messages and progress to stderr. On a terminal,
+a request that is retried shows a line on stderr; --verbose shows them, and a
+line per request, anywhere.
 Exit codes: 0 success, 2 usage error, 130 interrupted (Ctrl-C), 1 any other
 error; 3 when 'users plan --exit-code' finds changes.`,
 		Example: `  export PANTHER_API_URL=https://api.acme.runpanther.net PANTHER_API_TOKEN_FILE=~/.panther/token
@@ -90,6 +93,7 @@ error; 3 when 'users plan --exit-code' finds changes.`,
   panther config set-profile prod --api-url https://api.acme.runpanther.net --api-token-file ~/.panther/prod.token
   panther --profile prod users ls -o ids
   panther demo`,
+		Version:       versionText(e),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -97,6 +101,7 @@ error; 3 when 'users plan --exit-code' finds changes.`,
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
+	root.SetVersionTemplate("{{.Version}}")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.apiURL, "api-url", "", "API URL (default $PANTHER_API_URL, else $PANTHER_API_HOST, else the profile's)")
@@ -105,17 +110,20 @@ error; 3 when 'users plan --exit-code' finds changes.`,
 	pf.StringVar(&g.profile, "profile", "", "use the profile `NAME` from the config file (default $PANTHER_PROFILE, else \"default\" if it exists)")
 	pf.StringVarP(&g.output, "output", "o", outputFormats[0].name, "output format: "+formatNames()+" ('panther users --help' describes them)")
 	pf.BoolVar(&g.noHeaders, "no-headers", false, "leave out the header line of -o table and -o csv")
+	pf.BoolVar(&g.verbose, "verbose", false, "show each request and retry on stderr (retries show on a terminal anyway)")
 
 	root.AddCommand(
 		newUsersCmd(e, g),
 		newConfigCmd(e, g),
+		newVersionCmd(e),
 		newFakeServerCmd(e),
 		newDemoCmd(e),
 	)
 	root.InitDefaultCompletionCmd()
+	registerCompletions(root, e, g)
 	for _, c := range root.Commands() {
 		switch c.Name() {
-		case "demo", "fake-server", "completion":
+		case "demo", "fake-server", "completion", "version":
 			hideFlags(c, append(apiFlags, outputFlags...)...)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/pantherkit/panther-go/pkg/panther"
 )
@@ -256,7 +257,8 @@ func checkAPIURL(s setting) (string, error) {
 }
 
 // client builds an API client from the settings, with opts after the
-// CLI's own.
+// CLI's own; the logger shows retries on a terminal, and every request with
+// --verbose.
 func (g *globals) client(e env, opts ...panther.Option) (*panther.Client, error) {
 	s, err := g.resolve(e)
 	if err != nil {
@@ -265,7 +267,7 @@ func (g *globals) client(e env, opts ...panther.Option) (*panther.Client, error)
 	for _, w := range s.warnings {
 		fmt.Fprintf(e.stderr, "panther: note: %s\n", w)
 	}
-	return g.newClient(e, s, opts...)
+	return g.newClient(e, s, append([]panther.Option{g.logger(e)}, opts...)...)
 }
 
 func (g *globals) newClient(e env, s *settings, opts ...panther.Option) (*panther.Client, error) {
@@ -290,4 +292,22 @@ func (g *globals) newClient(e env, s *settings, opts ...panther.Option) (*panthe
 		return nil, usageError{configError{err: err, url: s.url.source, token: s.token.source}}
 	}
 	return c, nil
+}
+
+// completionTimeout bounds the requests that completion makes: a shell
+// waits for them.
+const completionTimeout = 2 * time.Second
+
+// quietClient is a client for completion: no retries, no log, and a
+// failure to configure it is nil.
+func (g *globals) quietClient(e env) *panther.Client {
+	s, err := g.resolve(e)
+	if err != nil || s.url.value == "" || s.token.value == "" {
+		return nil
+	}
+	c, err := g.newClient(e, s, panther.WithRetryPolicy(panther.RetryPolicy{}))
+	if err != nil {
+		return nil
+	}
+	return c
 }
