@@ -27,7 +27,9 @@ func newDemoCmd(e env) *cobra.Command {
 		Long: `Start the fake Panther API in this process, seed it with users, and do what
 a security team does with this client: onboard a user, review access with a
 filtered listing across several pages, change a role, fetch many users by id
-in batches, and offboard. Each step prints what it does and what it saw.
+in batches, offboard, and make Panther match a list of users (a CSV, as
+'panther users apply' reads it). Each step prints what it does and what it
+saw.
 Needs no Panther account and no network.`,
 		Example: `  panther demo
   panther demo --users 3000 --latency 5ms`,
@@ -128,6 +130,73 @@ func demo(ctx context.Context, w io.Writer, users int, seed int64, latency time.
 	}
 	say("   deleted; getting her again says: %v", err)
 
+	if err := demoSync(ctx, say, c, srv.Users()); err != nil {
+		return err
+	}
+
 	say("\nDone in %s.", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// demoSync is the demo's last step: make Panther match a CSV of its users
+// as an HR export would list them (one leaver gone, one promotion, two
+// hires), read as 'panther users apply -f users.csv --prune' reads it; then
+// plan the same list again and find nothing left to do.
+func demoSync(ctx context.Context, say func(string, ...any), c *panther.Client, users []panther.User) error {
+	say("\n6. Sync from a list: users.csv is everyone, less a leaver, with a promotion and two hires; plan with prune, apply, plan again")
+	var leaver, promoted string
+	csv := appendCSVRecord(nil, []string{"email", "givenName", "familyName", "role"})
+	for _, u := range users {
+		role := deref(u.Role.Name)
+		switch {
+		case leaver == "" && u.Enabled && role == "Analyst":
+			leaver = u.Email
+			continue
+		case promoted == "" && u.Enabled && role == "AnalystReadOnly":
+			promoted, role = u.Email, "Analyst"
+		}
+		csv = appendCSVRecord(csv, []string{u.Email, u.GivenName, u.FamilyName, role})
+	}
+	csv = appendCSVRecord(csv, []string{"grace.hopper@acme.example", "Grace", "Hopper", "Analyst"})
+	csv = appendCSVRecord(csv, []string{"alan.turing@acme.example", "Alan", "Turing", "AnalystReadOnly"})
+	list := parseDesired("users.csv", "csv", csv, &columnMap{})
+	if err := list.check(); err != nil {
+		return err
+	}
+	opts := &panther.PlanOptions{Prune: true}
+	plan, err := c.Users.Plan(ctx, list.users(), opts)
+	if err != nil {
+		return err
+	}
+	say("   users.csv: %d people (leaver %s, promoted %s)", len(list.entries), printable(leaver), printable(promoted))
+	say("   plan: %d to create, %d to update, %d to delete, %d unchanged",
+		len(plan.Creates), len(plan.Updates), len(plan.Deletes), len(plan.Unchanged))
+	for _, a := range plan.Creates {
+		say("     + create %s (%s)", printable(a.Desired.Email), printable(a.Desired.Source))
+	}
+	for _, a := range plan.Updates {
+		for _, ch := range a.Changes {
+			say("     ~ update %s: %s %s -> %s", printable(a.Current.Email), ch.Field, quoted(ch.From), quoted(ch.To))
+		}
+	}
+	for _, a := range plan.Deletes {
+		say("     - delete %s", printable(a.Current.Email))
+	}
+	for _, w := range plan.Warnings {
+		say("     ! %s (%s)", printable(cliAdvice(w.Message)), countOf(len(w.Sources), "entry"))
+	}
+	results, err := c.Users.Apply(ctx, plan, nil)
+	if err != nil {
+		return err
+	}
+	if err := panther.SyncErrors(results); err != nil {
+		return err
+	}
+	say("   applied %d of %s", len(results), countOf(len(plan.Changes()), "change"))
+	again, err := c.Users.Plan(ctx, list.users(), opts)
+	if err != nil {
+		return err
+	}
+	say("   planned again: %s; Panther matches users.csv", countOf(len(again.Changes()), "change"))
 	return nil
 }

@@ -24,6 +24,10 @@ func TestDemo(t *testing.T) {
 		"3. Role change", "is now Analyst",
 		"4. Get many", "asked for 150 ids, got 149 users in 3 requests",
 		"5. Offboard", "404",
+		"6. Sync from a list", "users.csv: 301 people",
+		"plan: 2 to create, 1 to update, 1 to delete, 298 unchanged",
+		"+ create grace.hopper@acme.example (users.csv:301)", `: role "AnalystReadOnly" -> "Analyst"`,
+		"applied 4 of 4 changes", "planned again: 0 changes; Panther matches users.csv",
 		"Done in",
 	} {
 		if !strings.Contains(r.stdout, want) {

@@ -240,10 +240,9 @@ func readDesired(e env, in desiredInput) (*desiredList, error) {
 	if !slices.Contains(inputFormats, format) {
 		return nil, usagef("--format %q: must be %s", printable(in.format), strings.Join(inputFormats, ", "))
 	}
-	l := &desiredList{name: in.file}
-	r := e.stdin
+	name, r := in.file, e.stdin
 	if in.file == "-" {
-		l.name = "stdin"
+		name = "stdin"
 	} else {
 		f, err := os.Open(in.file)
 		if err != nil {
@@ -259,6 +258,12 @@ func readDesired(e env, in desiredInput) (*desiredList, error) {
 	case len(data) > maxDesiredSize:
 		return nil, usagef("-f %s: larger than %d MiB: not a list of users", printable(in.file), maxDesiredSize>>20)
 	}
+	return parseDesired(name, format, data, m), nil
+}
+
+// parseDesired reads data, a list in format, named name in messages.
+func parseDesired(name, format string, data []byte, m *columnMap) *desiredList {
+	l := &desiredList{name: name}
 	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte order mark from a spreadsheet or an editor
 	if len(bytes.TrimSpace(data)) == 0 {
 		l.problem(0, "is empty: want %s", map[string]string{
@@ -267,7 +272,7 @@ func readDesired(e env, in desiredInput) (*desiredList, error) {
 			"json": "an array of users",
 		}[format])
 		l.fatal = true
-		return l, nil
+		return l
 	}
 	switch format {
 	case "csv":
@@ -278,7 +283,7 @@ func readDesired(e env, in desiredInput) (*desiredList, error) {
 	case "json":
 		l.readJSON(data, m)
 	}
-	return l, nil
+	return l
 }
 
 // readCSV reads a header and a line per user.
