@@ -64,6 +64,7 @@ func TestErrorsSpeakCLI(t *testing.T) {
 		{args: []string{"users", "delete", "..", "--yes"}, vars: v},
 		{args: []string{"users", "create"}, vars: v},
 		{args: []string{"users", "create", "--email", "ada", "--given-name", "Ada", "--family-name", "L", "--role", "Admin"}, vars: v},
+		{args: []string{"users", "update", id, "--email", "a@b.c", "--role", "Admin"}, vars: v},
 		{args: []string{"users", "update", id}, vars: v},
 		{args: []string{"users", "update", id, "--given-name", " "}, vars: v},
 		{args: []string{"users", "get", "--email", " "}, vars: v},

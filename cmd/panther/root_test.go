@@ -21,7 +21,7 @@ func TestHelpListsOnlyFlagsUsed(t *testing.T) {
 		{[]string{"config", "list"}, nil, []string{"--api-url", "--profile", "--output"}},
 		{[]string{"config", "set-profile"}, []string{"--api-url", "--api-token-file", "--store-token-in-clear"}, []string{"--profile", "--output", "--verbose"}},
 		{[]string{"users", "list"}, []string{"--api-url", "--api-token-file", "--profile", "--output", "--no-headers", "--verbose", "--status-raw"}, nil},
-		{[]string{"users", "delete"}, []string{"--api-url", "--ids-from", "rm"}, nil},
+		{[]string{"users", "delete"}, []string{"--api-url", "--dry-run", "--email", "rm"}, nil},
 	}
 	for _, tt := range tests {
 		help := invocation{args: append(tt.cmd, "--help")}.run(t.Context()).stdout

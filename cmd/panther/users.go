@@ -23,6 +23,7 @@ func newUsersCmd(e env, g *globals) *cobra.Command {
   panther users get --email ada@acme.com -o json
   panther users create --email ada@acme.com --given-name Ada --family-name Lovelace --role Analyst
   panther users update 8a6c... --role Admin
+  panther users update --email ada@acme.com --family-name Byron --dry-run
   panther users delete 8a6c... --yes
   panther users ls --status force_change_password -o ids
   panther users review --inactive-for 90d -o csv`,
@@ -35,8 +36,6 @@ func newUsersCmd(e env, g *globals) *cobra.Command {
 		newUsersUpdateCmd(e, g),
 		newUsersDeleteCmd(e, g),
 		newUsersReviewCmd(e, g),
-		newUsersPlanCmd(e, g),
-		newUsersApplyCmd(e, g),
 	)
 	return cmd
 }
@@ -185,28 +184,13 @@ func newUsersGetCmd(e env, g *globals) *cobra.Command {
 		Example: `  panther users get 8a6c6f1e-...
   panther users get PantherSSO_ada@acme.com
   panther users get --email ada@acme.com -o json`,
-		Args: args(func(cmd *cobra.Command, a []string) error {
-			switch {
-			case len(a) > 1:
-				return fmt.Errorf("get takes one user id, got %d arguments", len(a))
-			case len(a) == 1 && email != "":
-				return fmt.Errorf("give a user id or --email, not both")
-			case len(a) == 0 && email == "":
-				return fmt.Errorf("give a user id or --email")
-			}
-			return nil
-		}),
+		Args: args(func(cmd *cobra.Command, a []string) error { return oneUser(cmd, a, email) }),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			c, err := g.client(e)
 			if err != nil {
 				return err
 			}
-			var u *panther.User
-			if email != "" {
-				u, err = c.Users.GetByEmail(cmd.Context(), email)
-			} else {
-				u, err = c.Users.Get(cmd.Context(), a[0])
-			}
+			u, err := findUser(cmd.Context(), c, a, email)
 			if err != nil {
 				return err
 			}
@@ -215,6 +199,30 @@ func newUsersGetCmd(e env, g *globals) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&email, "email", "", "find the user by exact email instead of id")
 	return cmd
+}
+
+// oneUser checks that a command given the arguments a names one user: an
+// id, or an email with --email.
+func oneUser(cmd *cobra.Command, a []string, email string) error {
+	switch {
+	case len(a) > 1:
+		return fmt.Errorf("%s takes one user id, got %d arguments", cmd.Name(), len(a))
+	case len(a) == 1 && email != "" && cmd.Name() == "update":
+		return fmt.Errorf("give a user id or --email, not both: --email finds the user, --new-email changes the address")
+	case len(a) == 1 && email != "":
+		return fmt.Errorf("give a user id or --email, not both")
+	case len(a) == 0 && email == "":
+		return fmt.Errorf("give a user id or --email")
+	}
+	return nil
+}
+
+// findUser gets the user named by the id in a, or by email.
+func findUser(ctx context.Context, c *panther.Client, a []string, email string) (*panther.User, error) {
+	if email != "" {
+		return c.Users.GetByEmail(ctx, email)
+	}
+	return c.Users.Get(ctx, a[0])
 }
 
 // roleFlags are --role and --role-id, of which at most one may be given.
@@ -243,14 +251,20 @@ func (r *roleFlags) role() panther.Role {
 
 func newUsersCreateCmd(e env, g *globals) *cobra.Command {
 	var (
-		in   panther.UserInput
-		role roleFlags
+		in     panther.UserInput
+		role   roleFlags
+		dryRun bool
 	)
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Create a user (Panther emails them an invitation)",
+		Long: `Create a user: --email, --given-name, --family-name and a role (--role NAME
+or --role-id ID) are required. Panther emails the user an invitation.
+
+` + dryRunHelp,
 		Example: `  panther users create --email ada@acme.com --given-name Ada --family-name Lovelace --role Analyst
-  panther users create --email bob@acme.com --given-name Bob --family-name Smith --role-id 3f1c... -o json`,
+  panther users create --email bob@acme.com --given-name Bob --family-name Smith --role-id 3f1c... -o json
+  panther users create --email ada@acme.com --given-name Ada --family-name Lovelace --role Analyst --dry-run`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := role.check(); err != nil {
@@ -276,6 +290,13 @@ func newUsersCreateCmd(e env, g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if dryRun {
+				if err := printRequest(e.stdout, "POST", c.BaseURL()+"/users", in, ""); err != nil {
+					return err
+				}
+				fmt.Fprintln(e.stderr, dryRunDone)
+				return nil
+			}
 			u, err := c.Users.Create(cmd.Context(), in)
 			if err != nil {
 				return err
@@ -288,38 +309,46 @@ func newUsersCreateCmd(e env, g *globals) *cobra.Command {
 	f.StringVar(&in.GivenName, "given-name", "", "given (first) name (required)")
 	f.StringVar(&in.FamilyName, "family-name", "", "family (last) name (required)")
 	role.add(cmd)
+	f.BoolVar(&dryRun, "dry-run", false, "print the request instead of sending it")
 	return cmd
 }
 
 func newUsersUpdateCmd(e env, g *globals) *cobra.Command {
 	var (
-		email, given, family string
-		role                 roleFlags
+		email, newEmail, given, family string
+		role                           roleFlags
+		dryRun                         bool
 	)
 	cmd := &cobra.Command{
-		Use:   "update ID",
+		Use:   "update [ID] [--email ADDR]",
 		Short: "Change a user's email, names or role; only the fields given change",
-		Long: `Change a user. Panther's update replaces the whole user, so this reads the
-user, changes only the fields given, and writes it back. It is not atomic: a
-change made by someone else between the read and the write is overwritten.`,
+		Long: `Change a user, given by id or found by exact email with --email. Panther's
+update replaces the whole user, so this reads the user, changes only the
+fields given, and writes it back. It is not atomic: a change made by someone
+else between the read and the write is overwritten. --new-email changes the
+email address.
+
+` + dryRunHelp + ` The changes are listed on stderr.`,
 		Example: `  panther users update 8a6c... --role Admin
-  panther users update PantherSSO_ada@acme.com --family-name Byron`,
-		Args: args(cobra.ExactArgs(1)),
+  panther users update PantherSSO_ada@acme.com --family-name Byron
+  panther users update --email ada@acme.com --new-email ada@lovelace.example
+  panther users update --email ada@acme.com --role Admin --dry-run`,
+		Args: args(func(cmd *cobra.Command, a []string) error { return oneUser(cmd, a, email) }),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			f := cmd.Flags()
 			if err := role.check(); err != nil {
 				return err
 			}
-			if !f.Changed("email") && !f.Changed("given-name") && !f.Changed("family-name") && !role.set() {
-				return usagef("nothing to change: give --email, --given-name, --family-name, --role or --role-id")
+			if !f.Changed("new-email") && !f.Changed("given-name") && !f.Changed("family-name") && !role.set() {
+				return usagef("nothing to change: give --new-email, --given-name, --family-name, --role or --role-id")
 			}
 			c, err := g.client(e)
 			if err != nil {
 				return err
 			}
-			u, err := c.Users.Modify(cmd.Context(), a[0], func(in *panther.UserInput) error {
-				if f.Changed("email") {
-					in.Email = email
+			change := func(in *panther.UserInput) error {
+				if f.Changed("new-email") {
+					in.Email = newEmail
 				}
 				if f.Changed("given-name") {
 					in.GivenName = given
@@ -331,7 +360,29 @@ change made by someone else between the read and the write is overwritten.`,
 					in.Role = role.role()
 				}
 				return nil
-			})
+			}
+			var u *panther.User
+			if email != "" || dryRun {
+				if u, err = findUser(cmd.Context(), c, a, email); err != nil {
+					return err
+				}
+			}
+			if dryRun {
+				in := panther.UserInputFrom(u)
+				_ = change(&in) // never fails
+				if err := printRequest(e.stdout, "POST", c.BaseURL()+userPath(u.GetId()), in, ""); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stderr, "dry run: %s; nothing was changed in Panther\n", changes(u, in))
+				return nil
+			}
+			var id string
+			if u != nil {
+				id = u.GetId()
+			} else {
+				id = a[0]
+			}
+			u, err = c.Users.Modify(cmd.Context(), id, change)
 			if err != nil {
 				return err
 			}
@@ -339,25 +390,29 @@ change made by someone else between the read and the write is overwritten.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&email, "email", "", "new email address")
+	f.StringVar(&email, "email", "", "find the user by exact email instead of id")
+	f.StringVar(&newEmail, "new-email", "", "new email address")
 	f.StringVar(&given, "given-name", "", "new given (first) name")
 	f.StringVar(&family, "family-name", "", "new family (last) name")
 	role.add(cmd)
+	f.BoolVar(&dryRun, "dry-run", false, "print the request instead of sending it")
 	return cmd
 }
 
 func newUsersDeleteCmd(e env, g *globals) *cobra.Command {
 	var (
-		yes     bool
-		idsFrom string
+		yes, dryRun bool
+		idsFrom     string
+		emails      []string
 	)
 	cmd := &cobra.Command{
-		Use:     "delete [ID...] [--ids-from FILE|-]",
+		Use:     "delete [ID...] [--ids-from FILE|-] [--email ADDR...]",
 		Aliases: []string{"rm"},
-		Short:   "Delete users, given as arguments or listed in a file",
-		Long: `Delete one or more users: the ids given as arguments, and those listed in a
-file with --ids-from FILE, or on stdin with --ids-from -. An id given twice is
-deleted once.
+		Short:   "Delete users, given as arguments, listed in a file, or by email",
+		Long: `Delete one or more users: the ids given as arguments, those listed in a
+file with --ids-from FILE, or on stdin with --ids-from -, and the users found
+by exact email with --email (repeatable; each is looked up first, and an
+address no user has deletes nothing). A user given twice is deleted once.
 
 An ids file holds one id per line. Blank lines are skipped, and so are lines
 whose first character other than a space is #; spaces around an id are
@@ -373,20 +428,24 @@ The users are deleted a few at a time. Each one that fails gets a line on
 stderr naming its id and the error, and the command exits 1; the others are
 still deleted. An empty --ids-from list deletes nothing and succeeds, so a
 review that finds nobody ends a pipeline cleanly. Interrupted (Ctrl-C), it
-stops starting deletes, says how many were done, and exits 130.`,
+stops starting deletes, says how many were done, and exits 130.
+
+With --dry-run, nothing is deleted and nothing asked: the users are looked
+up, and the DELETE request for each is printed on stdout with who it is.`,
 		Example: `  panther users delete 8a6c...
   panther users delete PantherSSO_ada@acme.com 8a6c... --yes
   panther users delete --ids-from leavers.txt
+  panther users rm --email ada@acme.com --dry-run
   panther users review --inactive-for 180d --ids-only | panther users delete --ids-from - --yes`,
 		Args: args(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, a []string) error {
-			if len(a) == 0 && idsFrom == "" {
-				return usagef("give the ids of the users to delete, as arguments or with --ids-from FILE|-")
+			if len(a) == 0 && idsFrom == "" && len(emails) == 0 {
+				return usagef("give the users to delete: ids as arguments, --ids-from FILE|-, or --email ADDR")
 			}
 			if idsFrom == "-" && g.apiToken == "-" {
 				return usagef("--ids-from - and --api-token - both read stdin: give the token with --api-token-file or %s", envAPITokenFile)
 			}
-			if idsFrom == "-" && !yes {
+			if idsFrom == "-" && !yes && !dryRun {
 				return usagef("refusing to delete without --yes: --ids-from - reads the ids from stdin, which leaves no terminal to confirm on")
 			}
 			ids := slices.Clone(a)
@@ -398,16 +457,27 @@ stops starting deletes, says how many were done, and exits 130.`,
 				ids = append(ids, listed...)
 			}
 			ids = uniqueIDs(ids)
-			if len(ids) == 0 {
+			if len(ids) == 0 && len(emails) == 0 {
 				fmt.Fprintln(e.stderr, "No users to delete.")
 				return nil
 			}
-			if !yes && !e.isTerminal(e.stdin) {
-				return usagef("refusing to delete %s without --yes: stdin is not a terminal to confirm on", countUsers(ids))
+			if !yes && !dryRun && !e.isTerminal(e.stdin) {
+				return usagef("refusing to delete %s without --yes: stdin is not a terminal to confirm on", countUsers(append(slices.Clone(ids), emails...)))
 			}
 			c, err := g.client(e)
 			if err != nil {
 				return err
+			}
+			for _, email := range emails {
+				u, err := c.Users.GetByEmail(cmd.Context(), email)
+				if err != nil {
+					return fmt.Errorf("--email %s: %w; nothing deleted", printable(email), err)
+				}
+				ids = append(ids, u.GetId())
+			}
+			ids = uniqueIDs(ids)
+			if dryRun {
+				return dryRunDelete(cmd.Context(), e, c, ids)
 			}
 			if !yes {
 				ok, err := confirmDelete(cmd.Context(), e, c, ids)
@@ -421,7 +491,45 @@ stops starting deletes, says how many were done, and exits 130.`,
 	f := cmd.Flags()
 	f.BoolVarP(&yes, "yes", "y", false, "delete without asking")
 	f.StringVar(&idsFrom, "ids-from", "", "also delete the ids listed in `FILE`, one per line (- for stdin; # starts a comment line)")
+	f.StringArrayVar(&emails, "email", nil, "also delete the user with this exact email, looked up first (repeatable)")
+	f.BoolVar(&dryRun, "dry-run", false, "print the requests instead of sending them, and ask nothing")
 	return cmd
+}
+
+// dryRunDelete prints the DELETE request of each id, with who it would
+// delete, and sends none.
+func dryRunDelete(ctx context.Context, e env, c *panther.Client, ids []string) error {
+	users, err := c.Users.GetMany(ctx, ids)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*panther.User, len(users))
+	for i := range users {
+		byID[users[i].GetId()] = &users[i]
+	}
+	missing := 0
+	for _, id := range ids {
+		who := "no user has this id: it would fail with 404"
+		if u := byID[id]; u != nil {
+			who = u.GivenName + " " + u.FamilyName + " <" + u.Email + ">" // printRequest escapes it
+		} else {
+			missing++
+		}
+		if err := printRequest(e.stdout, "DELETE", c.BaseURL()+userPath(id), nil, who); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stderr, "dry run: would delete %s", countNoun(len(ids)-missing, "user"))
+	if missing > 0 {
+		fmt.Fprintf(e.stderr, " (%d of the ids name no user)", missing)
+	}
+	fmt.Fprintln(e.stderr, "; "+strings.TrimPrefix(dryRunDone, "dry run: "))
+	return nil
+}
+
+// describeUser names a user for a prompt or a comment, escaped.
+func describeUser(u *panther.User) string {
+	return fmt.Sprintf("%s %s <%s> (%s)", printable(u.GivenName), printable(u.FamilyName), printable(u.Email), printable(u.GetId()))
 }
 
 // maxIDLine is the longest line --ids-from reads: far beyond any id.
@@ -506,16 +614,12 @@ func confirmDelete(ctx context.Context, e env, c *panther.Client, ids []string) 
 	if len(missing) > 0 {
 		return false, fmt.Errorf("no user has the id %s: nothing deleted; check the ids ('panther users list' shows them)", strings.Join(missing, ", "))
 	}
-	describeUser := func(id string) string {
-		u := byID[id]
-		return fmt.Sprintf("%s %s <%s> (%s)", printable(u.GivenName), printable(u.FamilyName), printable(u.Email), printable(id))
-	}
 	if len(ids) == 1 {
-		fmt.Fprintf(e.stderr, "Delete %s? [y/N] ", describeUser(ids[0]))
+		fmt.Fprintf(e.stderr, "Delete %s? [y/N] ", describeUser(byID[ids[0]]))
 	} else {
 		fmt.Fprintf(e.stderr, "Delete %d users:\n", len(ids))
 		for _, id := range ids {
-			fmt.Fprintf(e.stderr, "  %s\n", describeUser(id))
+			fmt.Fprintf(e.stderr, "  %s\n", describeUser(byID[id]))
 		}
 		fmt.Fprintf(e.stderr, "Delete these %d users? [y/N] ", len(ids))
 	}

@@ -222,7 +222,7 @@ func TestUpdateChangesOnlyGivenFields(t *testing.T) {
 	if diff := cmp.Diff(want, after); diff != "" {
 		t.Errorf("user after update (-want +got):\n%s", diff)
 	}
-	runOK(t, srv, "users", "update", *before.Id, "--email", "renamed@acme.example")
+	runOK(t, srv, "users", "update", *before.Id, "--new-email", "renamed@acme.example")
 	after2 := srv.Users()[1]
 	want.Email = "renamed@acme.example"
 	if diff := cmp.Diff(want, after2); diff != "" {
@@ -284,7 +284,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		// Only the users commands check -o: these fail on their own flags instead.
 		{"demo ignores -o", []string{"demo", "-o", "xml", "--users", "0"}, nil, 2, []string{"--users must be at least 1"}},
 		{"fake-server ignores -o", []string{"fake-server", "-o", "xml", "--users", "-1"}, nil, 2, []string{"must not be negative"}},
-		{"missing argument", []string{"users", "delete"}, vars(srv), 2, []string{"give the ids of the users to delete"}},
+		{"missing argument", []string{"users", "delete"}, vars(srv), 2, []string{"give the users to delete"}},
 		{"get needs id or email", []string{"users", "get"}, vars(srv), 2, []string{"give a user id or --email"}},
 		{"create needs role", []string{"users", "create", "--email", "a@b.c", "--given-name", "A", "--family-name", "B"}, vars(srv), 2, []string{"--role"}},
 		{"create needs email", []string{"users", "create", "--given-name", "A", "--family-name", "B", "--role", "Admin"}, vars(srv), 2, []string{"missing required flags: --email"}},
