@@ -36,6 +36,8 @@ func newUsersCmd(e env, g *globals) *cobra.Command {
 		newUsersUpdateCmd(e, g),
 		newUsersDeleteCmd(e, g),
 		newUsersReviewCmd(e, g),
+		newUsersPlanCmd(e, g),
+		newUsersApplyCmd(e, g),
 	)
 	return cmd
 }
