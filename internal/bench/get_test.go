@@ -7,9 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"runtime"
 	"testing"
-	"time"
 
 	"github.com/pantherkit/panther-go/api"
 	"github.com/pantherkit/panther-go/pkg/panther"
@@ -126,31 +124,20 @@ func BenchmarkGet(b *testing.B) {
 	// Small batches, many rounds: the garbage collector's work lands on
 	// whichever getter is running, and many short turns spread it fairly.
 	const batch = 10
-	type total struct {
-		cpu, wall time.Duration
-		mallocs   uint64
-	}
-	totals := make([]total, len(gs))
+	totals := make([]cost, len(gs))
 	_, cpuOK := cpuTime()
-	var before, after runtime.MemStats
 	calls, round := 0, 0
 	for b.Loop() {
 		for k := range gs {
 			i := (round + k) % len(gs)
-			runtime.ReadMemStats(&before)
-			cpu0, _ := cpuTime()
-			start := time.Now()
-			for range batch {
-				if _, err := gs[i].get(b.Context(), id); err != nil {
-					b.Fatalf("%s: %v", gs[i].name, err)
+			g := gs[i]
+			totals[i].measure(func() {
+				for range batch {
+					if _, err := g.get(b.Context(), id); err != nil {
+						b.Fatalf("%s: %v", g.name, err)
+					}
 				}
-			}
-			wall := time.Since(start)
-			cpu1, _ := cpuTime()
-			runtime.ReadMemStats(&after)
-			totals[i].cpu += cpu1 - cpu0
-			totals[i].wall += wall
-			totals[i].mallocs += after.Mallocs - before.Mallocs
+			})
 		}
 		calls += batch
 		round++
