@@ -164,6 +164,8 @@ type desiredEntry struct {
 	// keys are the columns or keys the fields were read from ("" for a
 	// field the entry lacks), to name them in messages.
 	keys [numFields]string
+	// vals are the values read, role and roleId as given.
+	vals [numFields]string
 	// unreadable marks the fields (role for both role fields) a problem
 	// has been reported for; check puts a placeholder in their place.
 	unreadable [numFields]bool
@@ -355,7 +357,6 @@ func (l *desiredList) readCSV(data []byte, m *columnMap) {
 			continue // a spreadsheet's empty row
 		}
 		d := desiredEntry{line: line, user: panther.DesiredUser{Source: l.at(line)}}
-		var vals [numFields]string
 		for f, i := range cols {
 			if i < 0 {
 				continue
@@ -367,9 +368,9 @@ func (l *desiredList) readCSV(data []byte, m *columnMap) {
 				d.unreadable[f] = true
 				continue
 			}
-			vals[f] = v
+			d.vals[f] = v
 		}
-		l.add(d, vals)
+		l.add(d)
 	}
 }
 
@@ -385,9 +386,9 @@ func (l *desiredList) csvError(err error) {
 }
 
 // add appends an entry with the values read, its role from role or roleId.
-func (l *desiredList) add(d desiredEntry, vals [numFields]string) {
-	d.user.Email, d.user.GivenName, d.user.FamilyName = vals[fieldEmail], vals[fieldGivenName], vals[fieldFamilyName]
-	name, id := vals[fieldRole], vals[fieldRoleID]
+func (l *desiredList) add(d desiredEntry) {
+	d.user.Email, d.user.GivenName, d.user.FamilyName = d.vals[fieldEmail], d.vals[fieldGivenName], d.vals[fieldFamilyName]
+	name, id := d.vals[fieldRole], d.vals[fieldRoleID]
 	switch {
 	case d.unreadable[fieldRole] || d.unreadable[fieldRoleID]:
 		d.unreadable[fieldRole] = true
@@ -442,33 +443,14 @@ func (l *desiredList) readYAML(data []byte, m *columnMap) {
 			l.problem(item.Line, "%s: want a mapping such as {email: ..., givenName: ...}, got %s", d.user.Source, yamlKind(item))
 			continue
 		}
-		var vals [numFields]string
 		for _, p := range yamlPairs(item) {
-			f, ok := m.field(p.key.Value)
-			if !ok {
-				continue
-			}
-			// A problem with a key is at the key's line.
-			at := fmt.Sprintf("%s, entry %d", l.at(p.key.Line), i+1)
-			if d.keys[f] != "" {
-				if !p.merged {
-					l.problem(p.key.Line, "%s: the keys %q and %q both hold %s", at, printable(d.keys[f]), printable(p.key.Value), fieldNames[f])
-				}
-				continue // a merge (<<) gives way to the entry's own keys
-			}
-			d.keys[f] = p.key.Value
-			v, err := yamlValue(f, resolveAlias(p.value))
-			if err != nil {
-				l.problem(p.key.Line, "%s: %s: %v", at, l.label(&d, f), err)
-				d.unreadable[f] = true
-				continue
-			}
-			vals[f] = v.value
-			if v.roleByID {
-				vals[fieldRole], vals[fieldRoleID] = "", v.value
+			if f, ok := m.field(p.key.Value); ok {
+				// A problem with a key is at the key's line.
+				k := entryKey{key: p.key.Value, merged: p.merged, line: p.key.Line, at: fmt.Sprintf("%s, entry %d", l.at(p.key.Line), i+1)}
+				l.setField(&d, f, k, func() (fieldValue, error) { return yamlValue(f, resolveAlias(p.value)) })
 			}
 		}
-		l.add(d, vals)
+		l.add(d)
 	}
 }
 
@@ -569,6 +551,37 @@ func yamlKind(n *yaml.Node) string {
 		return "a value (" + strconv.Quote(printable(n.Value)) + ")"
 	}
 	return "nothing"
+}
+
+// entryKey is a key of a YAML or JSON entry, and where to report it.
+type entryKey struct {
+	key    string
+	merged bool // from a YAML << merge
+	line   int
+	at     string // "people.yaml:12, entry 4"
+}
+
+// setField reads field f of d from key k with read, or reports why not: the
+// entry gave the field already, under another name (a key from a << merge
+// gives way silently to the entry's own), or its value is of the wrong kind.
+func (l *desiredList) setField(d *desiredEntry, f desiredField, k entryKey, read func() (fieldValue, error)) {
+	if d.keys[f] != "" {
+		if !k.merged {
+			l.problem(k.line, "%s: the keys %q and %q both hold %s", k.at, printable(d.keys[f]), printable(k.key), fieldNames[f])
+		}
+		return
+	}
+	d.keys[f] = k.key
+	v, err := read()
+	if err != nil {
+		l.problem(k.line, "%s: %s: %v", k.at, l.label(d, f), err)
+		d.unreadable[f] = true
+		return
+	}
+	d.vals[f] = v.value
+	if v.roleByID {
+		d.vals[fieldRole], d.vals[fieldRoleID] = "", v.value
+	}
 }
 
 // fieldValue is a value read for a field; roleByID when a role object gave
@@ -721,29 +734,13 @@ func (l *desiredList) readJSONArray(dec *json.Decoder, data []byte, m *columnMap
 			l.problem(line, "%s: %v", d.user.Source, err)
 			continue
 		}
-		var vals [numFields]string
 		for _, kv := range fields {
-			f, ok := m.field(kv.key)
-			if !ok {
-				continue
-			}
-			if d.keys[f] != "" {
-				l.problem(line, "%s: the keys %q and %q both hold %s", d.user.Source, printable(d.keys[f]), printable(kv.key), fieldNames[f])
-				continue
-			}
-			d.keys[f] = kv.key
-			v, err := jsonValue(f, kv.value)
-			if err != nil {
-				l.problem(line, "%s: %s: %v", d.user.Source, l.label(&d, f), err)
-				d.unreadable[f] = true
-				continue
-			}
-			vals[f] = v.value
-			if v.roleByID {
-				vals[fieldRole], vals[fieldRoleID] = "", v.value
+			if f, ok := m.field(kv.key); ok {
+				k := entryKey{key: kv.key, line: line, at: d.user.Source}
+				l.setField(&d, f, k, func() (fieldValue, error) { return jsonValue(f, kv.value) })
 			}
 		}
-		l.add(d, vals)
+		l.add(d)
 	}
 	if _, err := dec.Token(); err != nil { // the array's ]
 		fail(err)
