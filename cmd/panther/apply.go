@@ -89,7 +89,7 @@ request failed; 2 a usage error or a problem in the list (nothing was sent).
 			case plan.Empty():
 				return nil
 			}
-			n := countOf(len(plan.Changes()), "change")
+			n := countNoun(len(plan.Changes()), "change")
 			if !yes {
 				if asJSON { // the JSON comes at the end: show what is asked about
 					if err := writePlanTable(e.stderr, plan, nil); err != nil {
@@ -118,6 +118,15 @@ request failed; 2 a usage error or a problem in the list (nothing was sent).
 			}
 			if err != nil {
 				return err
+			}
+			if ctx.Err() != nil { // Ctrl-C: the changes not started failed with it
+				applied := 0
+				for i := range results {
+					if results[i].Err == nil {
+						applied++
+					}
+				}
+				return interruptedError{fmt.Sprintf("applied %d of %s before stopping ('panther users plan' shows what is left)", applied, n)}
 			}
 			return reportResults(e, results)
 		},
@@ -202,7 +211,7 @@ func reportResults(e env, results []panther.SyncResult) error {
 		fmt.Fprintf(e.stderr, "panther: %s (%s) %s: %s\n", printable(r.Action.String()), printable(resultEmail(r.Action)), what, printable(resultError(r.Err)))
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %s failed; the others were applied or skipped", failed, countOf(len(results), "change"))
+		return fmt.Errorf("%d of %s failed; the others were applied or skipped", failed, countNoun(len(results), "change"))
 	}
 	return nil
 }

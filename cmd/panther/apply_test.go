@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -286,5 +287,24 @@ func TestSyncHelp(t *testing.T) {
 				t.Errorf("users %s --help: exit %d, does not say %q", cmd, r.code, want)
 			}
 		}
+	}
+}
+
+// Interrupted once the plan is shown, apply starts no change and says so.
+func TestApplyInterrupted(t *testing.T) {
+	t.Parallel()
+	srv := newSyncFake(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	r := invocation{args: append(syncArgs, "--yes"), vars: vars(srv), stdout: cancelOnWrite{cancel}}.run(ctx)
+	want := "panther: interrupted: applied 0 of 8 changes before stopping ('panther users plan' shows what is left)\n"
+	if r.code != exitInterrupted || r.stderr != want {
+		t.Errorf("exit %d, stderr %q; want %d, %q", r.code, r.stderr, exitInterrupted, want)
+	}
+	if !strings.Contains(r.stdout, "Apply: 0 applied, 0 skipped (stale), 8 failed.") {
+		t.Errorf("the results do not show that nothing was applied:\n%s", r.stdout)
+	}
+	if w := writes(srv); len(w) != 0 {
+		t.Errorf("writes %v, want none", w)
 	}
 }

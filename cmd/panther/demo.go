@@ -183,7 +183,7 @@ func demoSync(ctx context.Context, say func(string, ...any), c *panther.Client, 
 		say("     - delete %s", printable(a.Current.Email))
 	}
 	for _, w := range plan.Warnings {
-		say("     ! %s (%s)", printable(cliAdvice(w.Message)), countOf(len(w.Sources), "entry"))
+		say("     ! %s (%s)", printable(cliAdvice(w.Message)), countNoun(len(w.Sources), "user"))
 	}
 	results, err := c.Users.Apply(ctx, plan, nil)
 	if err != nil {
@@ -192,11 +192,11 @@ func demoSync(ctx context.Context, say func(string, ...any), c *panther.Client, 
 	if err := panther.SyncErrors(results); err != nil {
 		return err
 	}
-	say("   applied %d of %s", len(results), countOf(len(plan.Changes()), "change"))
+	say("   applied %d of %s", len(results), countNoun(len(plan.Changes()), "change"))
 	again, err := c.Users.Plan(ctx, list.users(), opts)
 	if err != nil {
 		return err
 	}
-	say("   planned again: %s; Panther matches users.csv", countOf(len(again.Changes()), "change"))
+	say("   planned again: %s; Panther matches users.csv", countNoun(len(again.Changes()), "change"))
 	return nil
 }

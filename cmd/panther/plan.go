@@ -44,7 +44,7 @@ func (s *syncFlags) add(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVarP(&s.in.file, "file", "f", "", "the users Panther should have: a CSV, YAML or JSON `FILE` (- for stdin)")
 	f.StringVar(&s.in.format, "format", "", "the list's format: csv, yaml or json (default: from the file's extension)")
-	f.StringArrayVar(&s.in.columns, "column", nil, "read `FIELD=NAME`: email, givenName, familyName, role or roleId from the column (or key) NAME (repeatable)")
+	f.StringArrayVar(&s.in.columns, "column", nil, "read a field from another column or key: `FIELD=NAME`, FIELD one of email, givenName, familyName, role, roleId (repeatable)")
 	f.BoolVar(&s.prune, "prune", false, "delete the users the list does not name (default: keep them)")
 	f.IntVar(&s.maxDeletes, "max-deletes", 0, "allow deleting up to `N` users (default: 10 or 10% of the org, whichever is smaller)")
 	f.StringArrayVar(&s.adminRoles, "admin-role", nil, "count users with this role `NAME` as admins, any case (repeatable; default Admin)")
@@ -175,14 +175,23 @@ func planWriterFor(g *globals, command string) (planWriter, error) {
 	if w, ok := planWriters[g.format.name]; ok {
 		return w, nil
 	}
+	return nil, usagef("%s writes -o %s, not %s", command, strings.Join(planFormats(true), " or "), g.format.name)
+}
+
+// planFormats names the output formats plan writes, or those it does not.
+func planFormats(written bool) []string {
 	var names []string
 	for _, f := range outputFormats {
-		if _, ok := planWriters[f.name]; ok {
+		if _, ok := planWriters[f.name]; ok == written {
 			names = append(names, f.name)
 		}
 	}
-	return nil, usagef("%s writes -o %s, not %s", command, strings.Join(names, " or "), g.format.name)
+	return names
 }
+
+// otherFormats names the formats plan does not write, for the help: "-o
+// csv, -o ids".
+func otherFormats() string { return "-o " + strings.Join(planFormats(false), ", -o ") }
 
 func newUsersPlanCmd(e env, g *globals) *cobra.Command {
 	var (
@@ -214,7 +223,7 @@ The plan, on stdout:
             (file:line), "id", "email", "fields" with "from" and "to" for an
             update, "desired" (what would be sent) and "current" (the API's
             user)), "warnings" and, when refused, "refused".
-  -o csv does not apply: plan is a usage error (exit 2) with it.
+  ` + otherFormats() + `: not for a plan; a usage error (exit 2).
 
 Exit codes: 0 the plan was made (with --exit-code: and changes nothing),
 3 with --exit-code when the plan changes something, 1 a guardrail refused
@@ -293,7 +302,7 @@ func writePlanTable(w io.Writer, plan *panther.SyncPlan, _ *refusalError) error 
 		})
 	}
 	if n := len(plan.Unlisted); n > 0 {
-		fmt.Fprintf(b, "\nKept: %s the list does not name (--prune would delete them).\n", countOf(n, "user"))
+		fmt.Fprintf(b, "\nKept: %s the list does not name (--prune would delete them).\n", countNoun(n, "user"))
 	}
 	if len(plan.Warnings) > 0 {
 		fmt.Fprintln(b, "\nWarnings:")
@@ -334,18 +343,6 @@ func desiredRole(d *panther.DesiredUser) (role, field string) {
 		return *d.Role.Id, "roleId"
 	}
 	return deref(d.Role.Name), "role"
-}
-
-// countOf returns "1 user", "3 users", "2 entries".
-func countOf(n int, noun string) string {
-	switch {
-	case n == 1:
-	case strings.HasSuffix(noun, "y"):
-		noun = strings.TrimSuffix(noun, "y") + "ies"
-	default:
-		noun += "s"
-	}
-	return fmt.Sprintf("%d %s", n, noun)
 }
 
 // planJSON is what -o json writes: the plan, and apply's results.
