@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -172,8 +173,17 @@ func TestApply(t *testing.T) {
 
 func TestApplyJSON(t *testing.T) {
 	t.Parallel()
-	srv := newSyncFake(t)
-	r := runOK(t, srv, append(syncArgs, "--yes", "-o", "json")...)
+	// A fake on a running clock that allows 10 requests a second, and apply
+	// paced under it: 16 requests, leaving room for the plan's listing.
+	// Unpaced, they would meet 429s.
+	srv := newFake(t, 0, panthertest.WithOrg(syncOrgSize), panthertest.WithSeed(syncOrgSeed),
+		panthertest.WithClock(time.Now), panthertest.WithRateLimit(10))
+	r := runOK(t, srv, append(syncArgs, "--yes", "-o", "json", "--rate", "9")...)
+	for _, req := range srv.Requests() {
+		if req.Status == 429 {
+			t.Errorf("%s %s: 429 with --rate 9 against a limit of 10 a second", req.Method, req.Path)
+		}
+	}
 	var p planJSON
 	if err := json.Unmarshal([]byte(r.stdout), &p); err != nil {
 		t.Fatalf("not one JSON object: %v\n%s", err, r.stdout)

@@ -247,6 +247,7 @@ func TestPlanUsageErrors(t *testing.T) {
 		{"stdin without --format", []string{"users", "plan", "-f", "-"}, "give the format of stdin with --format csv|yaml|json"},
 		{"negative --max-deletes", []string{"users", "plan", "-f", "testdata/sync.csv", "--max-deletes", "-1"}, "--max-deletes -1: must not be negative"},
 		{"an argument", []string{"users", "plan", "testdata/sync.csv"}, `unknown command "testdata/sync.csv"`},
+		{"negative --rate", []string{"users", "apply", "-f", "testdata/sync.csv", "--rate", "-1", "--yes"}, "--rate -1: must not be negative (0: no pacing)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
