@@ -17,7 +17,7 @@ import (
 func newUsersCmd(e env, g *globals) *cobra.Command {
 	cmd := group(&cobra.Command{
 		Use:   "users",
-		Short: "List, get, create, update, delete and review users",
+		Short: "List, get, create, update, delete and review users; plan and apply a list",
 		Long:  "List, get, create, update, delete and review users.\n\n" + outputHelp(),
 		Example: `  panther users list --contains @acme.com
   panther users get --email ada@acme.com -o json
