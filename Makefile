@@ -98,7 +98,7 @@ BENCH_OUT       ?= bin/bench.out
 bench: ## Benchmarks, BENCH_COUNT runs each, output in BENCH_OUT (Get: 3,000 turns per getter; list walks: 5 each, x-floor the median).
 	@mkdir -p $(dir $(BENCH_OUT)) && uptime > $(BENCH_OUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkGet$$' -benchtime 3000x -count $(BENCH_COUNT) ./internal/bench/ 2>&1 | tee -a $(BENCH_OUT)
-	$(GO) test -run '^$$' -bench '^Benchmark(GetMany|BulkUpdate|ListHeapGrowth)$$' -benchmem -count $(BENCH_COUNT) ./internal/bench/ 2>&1 | tee -a $(BENCH_OUT)
+	$(GO) test -run '^$$' -bench '^Benchmark(GetMany|BulkUpdate|ListHeapGrowth|SyncPlan|SyncApply)$$' -benchmem -count $(BENCH_COUNT) ./internal/bench/ 2>&1 | tee -a $(BENCH_OUT)
 	$(GO) test -run '^$$' -bench '^Benchmark(List|ListBaselines)$$' -benchtime 5x -benchmem -count $(BENCH_COUNT) ./internal/bench/ 2>&1 | tee -a $(BENCH_OUT)
 	@uptime >> $(BENCH_OUT)
 	@! grep -E '^(FAIL|--- FAIL|panic:)' $(BENCH_OUT)
