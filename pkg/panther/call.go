@@ -97,19 +97,16 @@ func (c *Client) result(op operation, resp *http.Response, err error, out any) e
 	}
 	defer func() { _ = resp.Body.Close() }()
 
-	success := resp.StatusCode >= 200 && resp.StatusCode <= 299
-	limit := c.cfg.maxBody // which limitTransport enforces on the body already
-	if !success {
-		limit = min(maxErrorBody, c.cfg.maxBody) // error bodies are cut shorter
-	}
-	if !success {
-		// A broken, oversized or trickling error body still yields the status.
-		body, _ := readErrorBody(resp, limit)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		// A broken, oversized or trickling error body still yields the
+		// status; error bodies are cut shorter than the cap.
+		body, _ := readErrorBody(resp, min(maxErrorBody, c.cfg.maxBody))
 		return newAPIError(op, resp, body, c.base, time.Now(), c.cfg.token, c.cfg.retry.maxDelay())
 	}
 	buf := bodyBuffers.Get().(*[]byte)
 	defer bodyBuffers.Put(buf) // body may be *buf: done with it by then
-	body, rerr := readBodyInto(*buf, resp.Body, resp.ContentLength, limit)
+	// limitTransport enforces the cap on the body already.
+	body, rerr := readBodyInto(*buf, resp.Body, resp.ContentLength, c.cfg.maxBody)
 	if rerr != nil {
 		return c.bodyError(op, resp.StatusCode, rerr)
 	}
