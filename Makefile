@@ -26,10 +26,13 @@ check: deps check-generated check-tidy spec-verify lint test fuzz ## Everything 
 # What makes a first run slow is downloading modules and building the pinned
 # tools; done here, once and quietly (the log is shown only on failure), so
 # the phases after it read as phases, not as pages of "go: downloading".
+# `go list -deps -test all` fetches what go mod download leaves out: modules
+# only the tests of dependencies need, which go mod tidy -diff loads.
 deps: ## Download modules and build the pinned tools (quiet; the first run on a machine takes minutes).
 	@echo "deps: downloading modules and building oapi-codegen, golangci-lint, oasdiff and apidiff (first run on a machine: 3-5 min, then seconds)"
 	@$(PHASE_START) log=$$(mktemp); \
-	if ! { $(GO) mod download && $(GO) tool oapi-codegen -version && $(GOLANGCI_LINT) version && \
+	if ! { $(GO) mod download && $(GO) list -e -deps -test all >/dev/null && \
+		$(GO) tool oapi-codegen -version && $(GOLANGCI_LINT) version && \
 		$(OASDIFF) --version && $(APIDIFF) -h; } >"$$log" 2>&1; then \
 		cat "$$log"; rm -f "$$log"; echo "deps: failed (output above)"; exit 1; \
 	fi; rm -f "$$log"; $(PHASE_END)
