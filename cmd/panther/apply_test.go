@@ -14,7 +14,7 @@ import (
 )
 
 // syncArgs apply testdata/sync.csv with --prune: 2 creates, 2 updates and 4
-// deletes against newSyncFake (see plan_test.go).
+// deletes against newOrgFake (see plan_test.go).
 var syncArgs = []string{"users", "apply", "-f", "testdata/sync.csv", "--prune"}
 
 // writes counts the requests that change users, by operation.
@@ -45,7 +45,7 @@ func TestApplyNeedsYesWithoutATerminal(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newSyncFake(t)
+			srv := newOrgFake(t)
 			before := srv.Users()
 			r := invocation{args: tt.args, vars: vars(srv), stdin: tt.stdin, terminal: tt.terminal}.run(t.Context())
 			if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) || r.stdout != "" {
@@ -65,7 +65,7 @@ func TestApplyAsksOnATerminal(t *testing.T) {
 	t.Parallel()
 	t.Run("no", func(t *testing.T) {
 		t.Parallel()
-		srv := newSyncFake(t)
+		srv := newOrgFake(t)
 		before := srv.Users()
 		r := invocation{args: syncArgs, vars: vars(srv), stdin: "n\n", terminal: true}.run(t.Context())
 		if r.code != 0 || !strings.HasSuffix(r.stderr, "Apply these 8 changes to Panther? [y/N] Not applied.\n") {
@@ -83,7 +83,7 @@ func TestApplyAsksOnATerminal(t *testing.T) {
 	})
 	t.Run("yes, with progress", func(t *testing.T) {
 		t.Parallel()
-		srv := newSyncFake(t)
+		srv := newOrgFake(t)
 		r := invocation{args: syncArgs, vars: vars(srv), stdin: "yes\n", terminal: true}.run(t.Context())
 		for _, want := range []string{"reading the users in Panther... ", "Apply these 8 changes to Panther? [y/N] ", "applying 8 changes... ", "applied 8 changes in "} {
 			if !strings.Contains(r.stderr, want) {
@@ -96,7 +96,7 @@ func TestApplyAsksOnATerminal(t *testing.T) {
 	})
 	t.Run("json: the plan to confirm on stderr, one object on stdout", func(t *testing.T) {
 		t.Parallel()
-		srv := newSyncFake(t)
+		srv := newOrgFake(t)
 		r := invocation{args: append(syncArgs, "-o", "json"), vars: vars(srv), stdin: "y\n", terminal: true}.run(t.Context())
 		if r.code != 0 || !strings.Contains(r.stderr, "  + create ada.lovelace@example.org (testdata/sync.csv:38)") {
 			t.Errorf("exit %d, stderr does not show the plan:\n%s", r.code, r.stderr)
@@ -112,7 +112,7 @@ func TestApplyAsksOnATerminal(t *testing.T) {
 // result per change, and the list then plans nothing.
 func TestApply(t *testing.T) {
 	t.Parallel()
-	srv := newSyncFake(t)
+	srv := newOrgFake(t)
 	before := map[string]panther.User{}
 	for _, u := range srv.Users() {
 		before[strings.ToLower(u.Email)] = u
@@ -176,7 +176,7 @@ func TestApplyJSON(t *testing.T) {
 	// A fake on a running clock that allows 10 requests a second, and apply
 	// paced under it: 16 requests, leaving room for the plan's listing.
 	// Unpaced, they would meet 429s.
-	srv := newFake(t, 0, panthertest.WithOrg(syncOrgSize), panthertest.WithSeed(syncOrgSeed),
+	srv := newFake(t, 0, panthertest.WithOrg(orgSize), panthertest.WithSeed(orgSeed),
 		panthertest.WithClock(time.Now), panthertest.WithRateLimit(10))
 	r := runOK(t, srv, append(syncArgs, "--yes", "-o", "json", "--rate", "9")...)
 	for _, req := range srv.Requests() {
@@ -238,7 +238,7 @@ func (s *staleOnWrite) Write(p []byte) (int, error) {
 // others applied; each is listed, and a failure exits 1.
 func TestApplyFailedAndSkipped(t *testing.T) {
 	t.Parallel()
-	srv := newSyncFake(t)
+	srv := newOrgFake(t)
 	// One of the two creates, whichever comes first, fails.
 	srv.Inject(panthertest.Fault{Kind: panthertest.FaultStatus, Op: "user#create", Status: 400})
 	stale := &staleOnWrite{t: t, srv: srv, email: "nadia.becker@example.org"}
@@ -277,7 +277,7 @@ func TestApplyFailedAndSkipped(t *testing.T) {
 // A guardrail refuses before anything is sent.
 func TestApplyRefused(t *testing.T) {
 	t.Parallel()
-	srv := newSyncFake(t)
+	srv := newOrgFake(t)
 	r := invocation{args: append(syncArgs, "--yes", "--max-deletes", "3"), vars: vars(srv)}.run(t.Context())
 	want := "panther: plan refused: it would delete 4 users, more than --max-deletes 3; to allow it, add --max-deletes 4\n"
 	if r.code != exitError || r.stderr != want || !strings.Contains(r.stdout, "4 to delete") {
@@ -303,7 +303,7 @@ func TestSyncHelp(t *testing.T) {
 // Interrupted once the plan is shown, apply starts no change and says so.
 func TestApplyInterrupted(t *testing.T) {
 	t.Parallel()
-	srv := newSyncFake(t)
+	srv := newOrgFake(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	r := invocation{args: append(syncArgs, "--yes"), vars: vars(srv), stdout: cancelOnWrite{cancel}}.run(ctx)

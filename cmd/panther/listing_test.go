@@ -35,7 +35,7 @@ func TestGoldenIDsAndNoHeaders(t *testing.T) {
 			t.Parallel()
 			var srv *panthertest.Server
 			if strings.HasPrefix(tt.name, "review") {
-				srv = newReviewFake(t)
+				srv = newOrgFake(t)
 			} else {
 				srv = newFake(t, 25)
 			}
@@ -47,7 +47,7 @@ func TestGoldenIDsAndNoHeaders(t *testing.T) {
 		})
 	}
 	// -o ids and --ids-only are one format.
-	srv := newReviewFake(t)
+	srv := newOrgFake(t)
 	if a, b := runOK(t, srv, "users", "review", "--inactive-for", "90d", "-o", "ids"), runOK(t, srv, "users", "review", "--inactive-for", "90d", "--ids-only"); a.stdout != b.stdout {
 		t.Errorf("-o ids and --ids-only differ:\n%s\n%s", a.stdout, b.stdout)
 	}
@@ -78,7 +78,7 @@ func TestGoldenEmptyResults(t *testing.T) {
 // spells them; anything else is a usage error unless --status-raw.
 func TestGoldenStatus(t *testing.T) {
 	t.Parallel()
-	srv := newReviewFake(t)
+	srv := newOrgFake(t)
 	s := newSession(t, fakePairs(srv, "FAKE")...)
 	srv.ResetRequests()
 	s.run(invocation{args: []string{"users", "list", "--status", "force_change_password", "-o", "ids"}, vars: vars(srv)})

@@ -246,3 +246,16 @@ func TestGoldensHoldNoToken(t *testing.T) {
 		t.Fatalf("reading the golden files: %v (%d files)", err, n)
 	}
 }
+
+// The realistic org the review and sync goldens read: panthertest.WithOrg of
+// orgSize users from orgSeed.
+const (
+	orgSize = 40
+	orgSeed = 7
+)
+
+// newOrgFake starts a fake serving that org.
+func newOrgFake(t *testing.T) *panthertest.Server {
+	t.Helper()
+	return newFake(t, 0, panthertest.WithOrg(orgSize), panthertest.WithSeed(orgSeed))
+}

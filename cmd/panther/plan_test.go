@@ -15,22 +15,13 @@ import (
 )
 
 // The sync goldens plan the lists in testdata/sync*.csv, .yaml and .json
-// against this org, on fixedClock. testdata/sync.csv is the org's 38 active
+// against the goldens' org (newOrgFake), on fixedClock. testdata/sync.csv is the org's 38 active
 // users as an HR system would list them: two leavers (tfischer, wei.rossi)
 // gone, Nadia Becker promoted to Analyst, José Tanaka renamed Tanaka Silva,
 // Carmen Zhang's address in another case (not a change), and two new
 // people (Ada Lovelace, Alan Turing). The org's two deactivated users are on
 // no list. The other sync*.csv, sync.yaml and sync.json hold the same people
 // in other shapes.
-const (
-	syncOrgSize = 40
-	syncOrgSeed = 7
-)
-
-func newSyncFake(t *testing.T) *panthertest.Server {
-	t.Helper()
-	return newFake(t, 0, panthertest.WithOrg(syncOrgSize), panthertest.WithSeed(syncOrgSeed))
-}
 
 // assertOnlyListed fails unless every request the fake saw was a listing:
 // plan reads and sends nothing else.
@@ -57,7 +48,7 @@ func TestPlanGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newSyncFake(t)
+			srv := newOrgFake(t)
 			r := runOK(t, srv, tt.args...)
 			golden(t, tt.name, r.stdout)
 			if r.stderr != "" {
@@ -94,7 +85,7 @@ func planJSONOf(t *testing.T, srv *panthertest.Server, stdin string, args ...str
 // only --column can name, in YAML and JSON, and on stdin, plan the same.
 func TestPlanReadsEveryShapeAlike(t *testing.T) {
 	t.Parallel()
-	srv := newSyncFake(t)
+	srv := newOrgFake(t)
 	want := planJSONOf(t, srv, "", "-f", "testdata/sync.csv")
 	if s := want.Summary; s != (planSummary{Create: 2, Update: 2, Delete: 4, Unchanged: 34}) {
 		t.Fatalf("testdata/sync.csv plans %+v, want 2 creates, 2 updates, 4 deletes, 34 unchanged", s)
@@ -145,7 +136,7 @@ func TestPlanExitCode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newSyncFake(t)
+			srv := newOrgFake(t)
 			r := invocation{args: append([]string{"users", "plan"}, tt.args...), vars: vars(srv)}.run(t.Context())
 			if r.code != tt.wantCode || !strings.Contains(r.stdout, tt.wantStdout) {
 				t.Errorf("exit %d, want %d; stdout does not say %q?\n%s", r.code, tt.wantCode, tt.wantStdout, r.stdout)
@@ -156,7 +147,7 @@ func TestPlanExitCode(t *testing.T) {
 		})
 	}
 	// No changes: what `users list` writes plans nothing (TestRoundTrip).
-	srv := newSyncFake(t)
+	srv := newOrgFake(t)
 	file := filepath.Join(t.TempDir(), "users.csv")
 	if err := os.WriteFile(file, []byte(runOK(t, srv, "users", "list", "-o", "csv").stdout), 0o600); err != nil {
 		t.Fatal(err)
@@ -170,7 +161,7 @@ func TestPlanExitCode(t *testing.T) {
 // Each guardrail refuses, shows the plan, and names the flag that allows it.
 func TestPlanRefused(t *testing.T) {
 	t.Parallel()
-	srv := newSyncFake(t)
+	srv := newOrgFake(t)
 	// An empty list with --prune, as a truncated export would give.
 	args := []string{"users", "plan", "-f", "testdata/sync-empty.csv", "--prune"}
 	r := invocation{args: args, vars: vars(srv)}.run(t.Context())
@@ -213,7 +204,7 @@ func TestPlanInputErrors(t *testing.T) {
 	for _, format := range []string{"csv", "yaml", "json"} {
 		t.Run(format, func(t *testing.T) {
 			t.Parallel()
-			srv := newSyncFake(t)
+			srv := newOrgFake(t)
 			args := []string{"users", "plan", "-f", "testdata/sync-bad." + format, "--prune"}
 			r := invocation{args: args, vars: vars(srv)}.run(t.Context())
 			if r.code != exitUsage || r.stdout != "" {
@@ -235,7 +226,7 @@ func TestPlanInputErrors(t *testing.T) {
 
 func TestPlanUsageErrors(t *testing.T) {
 	t.Parallel()
-	srv := newSyncFake(t)
+	srv := newOrgFake(t)
 	tests := []struct {
 		name string
 		args []string
@@ -271,7 +262,7 @@ func TestRoundTrip(t *testing.T) {
 	fakes := []struct {
 		name string
 		new  func(*testing.T) *panthertest.Server
-	}{{"seeded org", newSyncFake}, {"hostile names", newHostileFake}}
+	}{{"seeded org", newOrgFake}, {"hostile names", newHostileFake}}
 	for _, fake := range fakes {
 		for _, format := range []string{"csv", "json"} {
 			for _, deactivated := range []bool{false, true} {

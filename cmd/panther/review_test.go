@@ -14,17 +14,8 @@ import (
 	"github.com/pantherkit/panther-go/pkg/panthertest"
 )
 
-// The review goldens read this org, on fixedClock: the fake dates the org
-// from that clock and the command reviews at it.
-const (
-	reviewOrgSize = 40
-	reviewOrgSeed = 7
-)
-
-func newReviewFake(t *testing.T) *panthertest.Server {
-	t.Helper()
-	return newFake(t, 0, panthertest.WithOrg(reviewOrgSize), panthertest.WithSeed(reviewOrgSeed))
-}
+// The review goldens read the goldens' org (newOrgFake), on fixedClock: the
+// fake dates the org from that clock and the command reviews at it.
 
 // reviewCases are the reviews the goldens show, each rule on its own and
 // with the filters; TestReviewMatchesTheSeededOrg checks each against the
@@ -55,7 +46,7 @@ func TestReviewGolden(t *testing.T) {
 		for _, format := range formats {
 			t.Run(tc.name+"."+format, func(t *testing.T) {
 				t.Parallel()
-				srv := newReviewFake(t)
+				srv := newOrgFake(t)
 				r := runOK(t, srv, append([]string{"users", "review", "-o", format}, tc.args...)...)
 				golden(t, tc.name+"."+format, r.stdout)
 				if r.stderr != "" {
@@ -66,7 +57,7 @@ func TestReviewGolden(t *testing.T) {
 	}
 	t.Run("review.ids", func(t *testing.T) {
 		t.Parallel()
-		r := runOK(t, newReviewFake(t), "users", "review", "--inactive-for", "90d", "--ids-only")
+		r := runOK(t, newOrgFake(t), "users", "review", "--inactive-for", "90d", "--ids-only")
 		golden(t, "review.ids", r.stdout)
 	})
 }
@@ -159,7 +150,7 @@ func TestReviewMatchesTheSeededOrg(t *testing.T) {
 	for _, tc := range reviewCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newReviewFake(t)
+			srv := newOrgFake(t)
 			r := runOK(t, srv, append([]string{"users", "review", "-o", "json"}, tc.args...)...)
 			var got struct {
 				At       time.Time
@@ -228,7 +219,7 @@ func TestReviewFeedsDelete(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newReviewFake(t)
+			srv := newOrgFake(t)
 			if tt.name == "--ids-only" {
 				if _, err := srv.AddUser(api.UserAPIUser{
 					Id: ptr(`=HYPERLINK("x"),1`), Email: "formula@example.org", GivenName: "F", FamilyName: "X",
@@ -261,7 +252,7 @@ func TestReviewFeedsDelete(t *testing.T) {
 
 func TestReviewUsageErrors(t *testing.T) {
 	t.Parallel()
-	srv := newReviewFake(t)
+	srv := newOrgFake(t)
 	tests := []struct {
 		name       string
 		args       []string
@@ -297,7 +288,7 @@ func TestReviewUsageErrors(t *testing.T) {
 // for a clean review.
 func TestReviewWarnsAboutAnUnknownRole(t *testing.T) {
 	t.Parallel()
-	srv := newReviewFake(t)
+	srv := newOrgFake(t)
 	r := runOK(t, srv, "users", "review", "--role", "Admn", "--role", "admin", "-o", "csv")
 	want := "panther: warning: no user has the role \"Admn\"; the roles users have: Admin, Analyst, AnalystReadOnly\n"
 	if r.stderr != want {
