@@ -117,7 +117,7 @@ func (c *Client) result(op operation, resp *http.Response, err error, out any) e
 	if out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if err := decode(body, out); err != nil {
 		if errors.Is(err, ErrPageTooLarge) || errors.Is(err, ErrCursorTooLarge) {
 			return err // a page refused on purpose, not broken JSON
 		}
@@ -125,6 +125,18 @@ func (c *Client) result(op operation, resp *http.Response, err error, out any) e
 			Message: "response is not the expected JSON: " + cleanMessage(c.cfg.token.redact(err.Error()))}
 	}
 	return nil
+}
+
+// bodyDecoder is an out that decodes the whole body itself (a list page,
+// item by item), rather than through json.Unmarshal.
+type bodyDecoder interface{ decodeBody(data []byte) error }
+
+// decode decodes a success body into out.
+func decode(body []byte, out any) error {
+	if d, ok := out.(bodyDecoder); ok {
+		return d.decodeBody(body)
+	}
+	return json.Unmarshal(body, out)
 }
 
 // bodyError is the error for a success body that could not be read. (Apart

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"net/http"
 	"slices"
@@ -396,9 +397,12 @@ type pageBody[T any] struct {
 	page page[T]
 }
 
-// UnmarshalJSON is called by Client.call's json.Unmarshal, which has already
-// checked that data is one well-formed JSON value.
-func (b *pageBody[T]) UnmarshalJSON(data []byte) error {
+// decodeBody decodes data, the whole body, in one pass over its bytes:
+// Client.call hands it the body directly rather than through json.Unmarshal,
+// whose validity scan and search for the value's end would read every byte
+// of the page twice more before the first item is decoded. Malformed JSON,
+// and anything after the object, is still an error.
+func (b *pageBody[T]) decodeBody(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := expectDelim(dec, '{', "a list answer"); err != nil {
 		return err
@@ -429,6 +433,15 @@ func (b *pageBody[T]) UnmarshalJSON(data []byte) error {
 				return err
 			}
 		}
+	}
+	if err := expectDelim(dec, '}', "the end of the list answer"); err != nil {
+		return err
+	}
+	if tok, err := dec.Token(); err != io.EOF { //nolint:errorlint // Token returns io.EOF itself at the end
+		if err == nil {
+			err = fmt.Errorf("invalid data after the list answer: %v", tok)
+		}
+		return err
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package panther_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -469,5 +470,61 @@ func TestListRejectsNegativeMaxPages(t *testing.T) {
 	var ie *panther.InputError
 	if !errors.As(err, &ie) || ie.Field != "maxPages" {
 		t.Errorf("List(MaxPages: -1) error = %v, want an InputError for maxPages", err)
+	}
+}
+
+// TestListPageBodies: a page is decoded straight from the body, without
+// json.Unmarshal's own checks, so it checks the same things itself: any
+// broken or trailing JSON is an APIError saying so (never a panic, never a
+// short page taken as whole), while what encoding/json accepts (spacing,
+// members in any order and case, unknown or repeated members, null
+// results) still decodes.
+func TestListPageBodies(t *testing.T) {
+	t.Parallel()
+	srv, _ := listFake(t)
+	for _, tc := range []struct {
+		name    string
+		rewrite func(body string) string
+		users   int    // listed when ok
+		wantErr string // in the APIError's message; "" when the page is fine
+	}{
+		{"as sent", func(b string) string { return b }, 10, ""},
+		{"indented and reordered", func(b string) string {
+			var v map[string]any
+			if err := json.Unmarshal([]byte(b), &v); err != nil {
+				panic(err)
+			}
+			out, _ := json.MarshalIndent(map[string]any{"NEXT": nil, "extra": []int{1}, "Results": v["results"]}, " ", "\t")
+			return string(out)
+		}, 10, ""},
+		{"results repeated, the last kept", func(b string) string { return `{"results":[{}],` + b[1:] }, 10, ""},
+		{"null results", func(string) string { return `{"results":null}` }, 0, ""},
+		{"trailing object", func(b string) string { return b + `{}` }, 0, "after the list answer"},
+		{"trailing garbage", func(b string) string { return b + ` x` }, 0, "invalid character 'x'"},
+		{"cut inside the users", func(b string) string { return b[:len(b)/2] }, 0, "unexpected EOF"},
+		{"cut before the closing brace", func(b string) string { return strings.TrimSuffix(strings.TrimSpace(b), "}") }, 0, "EOF"},
+		{"results not an array", func(string) string { return `{"results":{"a":1}}` }, 0, "want an array"},
+		{"not an object", func(string) string { return `[1]` }, 0, "want a list answer"},
+		{"broken member", func(b string) string { return strings.Replace(b, `"email":`, `"email"`, 1) }, 0, "invalid character"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			front, _ := rewritingFront(t, srv, func(_ *testing.T, body []byte) []byte { return []byte(tc.rewrite(string(body))) })
+			c := newClient(t, front.URL+"/v1", srv.Token)
+			page, err := c.Users.ListPage(t.Context(), &panther.ListUsersOptions{PageSize: 10})
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("ListPage: %v", err)
+				}
+				if len(page.Users) != tc.users {
+					t.Fatalf("ListPage = %d users, want %d", len(page.Users), tc.users)
+				}
+				return
+			}
+			var apiErr *panther.APIError
+			if !errors.As(err, &apiErr) || !strings.Contains(apiErr.Message, "not the expected JSON") || !strings.Contains(apiErr.Message, tc.wantErr) {
+				t.Fatalf("ListPage error = %v, want an APIError saying the body is not the expected JSON (%s)", err, tc.wantErr)
+			}
+		})
 	}
 }
