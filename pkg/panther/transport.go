@@ -145,10 +145,14 @@ func (e *defaultTimeout) Timeout() bool { return true }
 func (e *defaultTimeout) Temporary() bool { return true }
 
 // bound returns ctx ended by the default timeout e, or ctx itself (and a
-// no-op) when e is nil: a Client given WithHTTPClient has none. A deadline
-// of ctx's own that comes first stays the one that applies.
+// no-op) when e is nil (a Client given WithHTTPClient has none) or when ctx
+// has a deadline of its own no later than e's: that one applies, and a
+// deadline that could never pass first would only cost a timer.
 func (e *defaultTimeout) bound(ctx context.Context) (context.Context, context.CancelFunc) {
 	if e == nil {
+		return ctx, func() {}
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= e.d {
 		return ctx, func() {}
 	}
 	return context.WithTimeoutCause(ctx, e.d, e)

@@ -123,6 +123,27 @@ func TestCallerDeadlineBeforeDefaultTimeout(t *testing.T) {
 	}
 }
 
+// TestCallerDeadlineAfterDefaultTimeout: a deadline on the context that
+// comes after the default timeout leaves the default timeout in force (a
+// call skips its own deadline only when the context's comes first).
+func TestCallerDeadlineAfterDefaultTimeout(t *testing.T) {
+	t.Parallel()
+	const timeout = 100 * time.Millisecond
+	c := newClient(t, stallingServer(t, "headers"), testToken, panther.WithDefaultTimeout(timeout))
+	ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
+	defer cancel()
+	for name, call := range map[string]func() error{
+		"Get": func() error { _, err := c.Users.Get(ctx, "u1"); return err },
+		"Raw": func() error { _, err := c.Raw().UserGetWithResponse(ctx, "u1"); return err },
+	} {
+		start := time.Now()
+		err := call()
+		if took := time.Since(start); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "DefaultTimeout") || took > 10*timeout {
+			t.Errorf("%s: error %v after %s, want the default timeout's after ~%s", name, err, took, timeout)
+		}
+	}
+}
+
 // TestDefaultTimeoutBoundsTheCall: the default timeout is one deadline over
 // a call and its retries, not one per attempt. Against a server that always
 // answers 503, a call that may retry a hundred times (4 s of waits) ends at
