@@ -22,7 +22,8 @@ type getter struct {
 // getters returns the ways compared: the wrapper as users make it (plain
 // NewClient: its default transport and timeout), its Raw() client, the
 // generated client, and what a careful person writes by hand with net/http
-// and encoding/json. The last two have transports of their own.
+// and encoding/json, with a client Timeout and without (the baseline, last).
+// The last three have transports of their own.
 func getters(b *testing.B, f *fake) []getter {
 	b.Helper()
 	c, err := panther.NewClient(f.URL, panther.WithAPIToken(f.Token))
@@ -33,6 +34,34 @@ func getters(b *testing.B, f *fake) []getter {
 	gen := generatedClient(b, f)
 	hand := &http.Client{Transport: newTransport()}
 	b.Cleanup(hand.CloseIdleConnections)
+	// The same, with the timeout a careful person sets, as net/http sets
+	// it on an *http.Transport: a context deadline per request, as the
+	// wrapper's default timeout is.
+	handTimeout := &http.Client{Transport: newTransport(), Timeout: panther.DefaultTimeout}
+	b.Cleanup(handTimeout.CloseIdleConnections)
+	byHand := func(hc *http.Client) func(ctx context.Context, id string) (*api.UserAPIUser, error) {
+		return func(ctx context.Context, id string) (*api.UserAPIUser, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL+"/users/"+url.PathEscape(id), nil)
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("X-API-Key", f.Token)
+			resp, err := hc.Do(req)
+			if err != nil {
+				return nil, err
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				_, _ = io.Copy(io.Discard, resp.Body)
+				return nil, fmt.Errorf("status %d", resp.StatusCode)
+			}
+			var u api.UserAPIUser
+			if err := json.NewDecoder(resp.Body).Decode(&u); err != nil {
+				return nil, err
+			}
+			return &u, nil
+		}
+	}
 	fromResponse := func(resp *api.UserGetResponse, err error) (*api.UserAPIUser, error) {
 		if err != nil {
 			return nil, err
@@ -50,27 +79,8 @@ func getters(b *testing.B, f *fake) []getter {
 		{"generated", func(ctx context.Context, id string) (*api.UserAPIUser, error) {
 			return fromResponse(gen.UserGetWithResponse(ctx, id))
 		}},
-		{"nethttp", func(ctx context.Context, id string) (*api.UserAPIUser, error) {
-			req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.URL+"/users/"+url.PathEscape(id), nil)
-			if err != nil {
-				return nil, err
-			}
-			req.Header.Set("X-API-Key", f.Token)
-			resp, err := hand.Do(req)
-			if err != nil {
-				return nil, err
-			}
-			defer resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				_, _ = io.Copy(io.Discard, resp.Body)
-				return nil, fmt.Errorf("status %d", resp.StatusCode)
-			}
-			var u api.UserAPIUser
-			if err := json.NewDecoder(resp.Body).Decode(&u); err != nil {
-				return nil, err
-			}
-			return &u, nil
-		}},
+		{"nethttp-timeout", byHand(handTimeout)},
+		{"nethttp", byHand(hand)},
 	}
 }
 
@@ -156,6 +166,11 @@ func BenchmarkGet(b *testing.B) {
 			b.ReportMetric(float64(totals[i].cpu)/float64(totals[last].cpu), "cpu-"+g.name+"/nethttp")
 		}
 		b.ReportMetric(per(float64(totals[i].mallocs))-per(float64(totals[last].mallocs)), "allocs-"+g.name+"-nethttp")
+	}
+	// The wrapper against hand-written code that also bounds each request
+	// with a deadline: what the wrapper costs beyond its timeout.
+	if wrapper, timed := 0, last-1; cpuOK && gs[wrapper].name == "wrapper" && gs[timed].name == "nethttp-timeout" {
+		b.ReportMetric(float64(totals[wrapper].cpu)/float64(totals[timed].cpu), "cpu-wrapper/nethttp-timeout")
 	}
 	b.ReportMetric(0, "ns/op") // the per-call figures above are what counts
 }
