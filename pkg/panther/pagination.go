@@ -397,11 +397,12 @@ type pageBody[T any] struct {
 	page page[T]
 }
 
-// decodeBody decodes data, the whole body, in one pass over its bytes:
+// decodeBody decodes data, the whole body, item by item, reading its bytes
+// twice as json.Decoder does (to find each item's end, then to decode it):
 // Client.call hands it the body directly rather than through json.Unmarshal,
 // whose validity scan and search for the value's end would read every byte
-// of the page twice more before the first item is decoded. Malformed JSON,
-// and anything after the object, is still an error.
+// of the page twice more first. Malformed JSON, and anything after the
+// object, is still an error.
 func (b *pageBody[T]) decodeBody(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := expectDelim(dec, '{', "a list answer"); err != nil {
