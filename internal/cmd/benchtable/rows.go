@@ -9,9 +9,10 @@ var rows = []row{
 		what: "`Users.Get`: client CPU per call",
 		measured: "{Get:cpu-wrapper/nethttp:%.2f}x hand-written `net/http` + `encoding/json` " +
 			"({Get:wrapper-cpu-ns/call:µs} vs {Get:nethttp-cpu-ns/call:µs} µs); " +
-			"the generated client {Get:cpu-generated/nethttp:%.2f}x, `Raw()` {Get:cpu-raw/nethttp:%.2f}x",
+			"the generated client {Get:cpu-generated/nethttp:%.2f}x, `Raw()` {Get:cpu-raw/nethttp:%.2f}x; " +
+			"against hand-written code with `http.Client.Timeout` (itself {Get:cpu-nethttp-timeout/nethttp:%.2f}x), the wrapper is {Get:cpu-wrapper/nethttp-timeout:%.2f}x",
 		how: "`BenchmarkGet`: the wrapper as plain `NewClient` makes it (default transport and timeout), its `Raw()`, " +
-			"the generated client and hand-written code, in turns of 10 calls against one server; " +
+			"the generated client and hand-written code (without a timeout, and with one), in turns of 10 calls against one server; " +
 			"CPU is the client process's user + system time (getrusage), the fake being a child process",
 	},
 	{
@@ -83,5 +84,20 @@ var rows = []row{
 		measured: "{BulkUpdate:rate/allowed:%.2f} of the allowed rate, {BulkUpdate:failed-items:%.0f} failed items, " +
 			"{BulkUpdate:429-surfaced:%.0f} 429s surfaced ({BulkUpdate:resent:%.0f} requests resent); connections opened: {BulkUpdate:connections:%.0f}",
 		how: "`BenchmarkBulkUpdate`",
+	},
+	{
+		what: "`Plan` of 5,000 desired users against an org of 5,000 at 5 ms latency",
+		measured: "{SyncPlan/users=5000:requests:%.0f} requests (the 84 list pages and nothing else), " +
+			"{SyncPlan/users=5000:x-floor:%.2f}x the floor (pages × latency), {SyncPlan/users=5000:x-list:%.3f}x a bare `List` walk of the org timed beside it; " +
+			"{SyncPlan/users=5000:held-B/user:%.0f} bytes held per user of the org (1,000 users: {SyncPlan/users=1000:held-B/user:%.0f}); " +
+			"at 50 ms {SyncPlan/users=5000,latency=50ms:x-floor:%.3f}x the floor, {SyncPlan/users=5000,latency=50ms:x-list:%.3f}x the bare walk",
+		how: "`BenchmarkSyncPlan`: 90% of the list matches (a tenth of it changed), 10% is new, prune deletes the 10% it leaves out",
+	},
+	{
+		what: "`Apply` of 500 changes against a fake allowing 100 requests/s, 8 workers",
+		measured: "{SyncApply:rate/allowed:%.2f} of the allowed rate (two requests an action: the re-read and the change), " +
+			"{SyncApply:failed:%.0f} failed, {SyncApply:duplicated:%.0f} duplicated, {SyncApply:skipped:%.0f} skipped; " +
+			"{SyncApply:429-seen:%.0f} 429s seen, {SyncApply:resent:%.0f} requests resent",
+		how: "`BenchmarkSyncApply`: 100 creates, 300 updates, 100 deletes, paced at the allowed rate",
 	},
 }
